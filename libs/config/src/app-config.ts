@@ -1,0 +1,24 @@
+export type ServiceName = 'intake' | 'workflow' | 'analytics';
+
+export const DEFAULT_HTTP_PORTS: Record<ServiceName, number> = {
+  intake: 3001,
+  workflow: 3002,
+  analytics: 3003,
+};
+
+/** The validated, typed configuration a service is given; nothing else reads process.env. */
+export interface AppConfig {
+  readonly service: { readonly name: ServiceName; readonly env: 'development' | 'test' | 'production' };
+  readonly http: { readonly port: number; readonly bodyLimit: string };
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string; readonly groupPrefix: string };
+  readonly database: { readonly url: string; readonly schema: string; readonly poolSize: number };
+  readonly redis: { readonly url: string };
+  readonly auth: {
+    readonly jwtSecret: string;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly usingDevelopmentSecret: boolean;
+  };
+  readonly log: { readonly level: string; readonly pretty: boolean };
+  readonly outbox: { readonly pollMs: number; readonly batchSize: number };
+}

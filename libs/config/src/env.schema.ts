@@ -1,0 +1,34 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Every environment variable a service reads. Defaults are for the local stack (README, "Configuration").
+ * Values marked DEVELOPMENT DEFAULT are refused when NODE_ENV=production.
+ */
+export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
+
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
+    default: 'development',
+  }),
+  HTTP_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  HTTP_BODY_LIMIT: Type.String({ default: '256kb', pattern: '^[0-9]+(b|kb|mb)$' }),
+  KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*$' }),
+  KAFKA_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  KAFKA_GROUP_PREFIX: Type.String({ default: 'complaints', minLength: 1, pattern: '^[A-Za-z0-9._-]+$' }),
+  DATABASE_URL: Type.String({ default: 'postgres://root@127.0.0.1:5432/test', pattern: '^postgres(ql)?://' }),
+  DB_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
+  DB_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
+  AUTH_JWT_SECRET: Type.String({ default: DEVELOPMENT_JWT_SECRET, minLength: 32 }),
+  AUTH_JWT_ISSUER: Type.String({ default: 'complaints', minLength: 1 }),
+  AUTH_JWT_AUDIENCE: Type.String({ default: 'complaints-api', minLength: 1 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  LOG_PRETTY: Type.Boolean({ default: false }),
+  OUTBOX_POLL_MS: Type.Integer({ default: 200, minimum: 10, maximum: 60000 }),
+  OUTBOX_BATCH_SIZE: Type.Integer({ default: 500, minimum: 1, maximum: 10000 }),
+});
+
+export type Env = Static<typeof EnvSchema>;

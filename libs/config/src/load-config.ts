@@ -1,0 +1,62 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import { DEFAULT_HTTP_PORTS, type AppConfig, type ServiceName } from './app-config';
+import { DEVELOPMENT_JWT_SECRET, EnvSchema, type Env } from './env.schema';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, removeAdditional: false });
+const validateEnv = ajv.compile<Env>(EnvSchema);
+
+function describe(error: ErrorObject): string {
+  const variable = error.instancePath.replace(/^\//, '') || String(error.params['missingProperty'] ?? '');
+  return `${variable}: ${error.message ?? 'is invalid'}`;
+}
+
+/** Reads only the variables the schema knows, so unrelated environment never leaks into the config. */
+function pickKnown(source: NodeJS.ProcessEnv): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  return picked;
+}
+
+/**
+ * Validates the environment once, at start, into the typed configuration of one service.
+ * Throws a ConfigError naming every bad variable.
+ */
+export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = pickKnown(source);
+  if (!validateEnv(env)) {
+    throw new ConfigError((validateEnv.errors ?? []).map(describe));
+  }
+  const usingDevelopmentSecret = env.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET;
+  if (env.NODE_ENV === 'production' && usingDevelopmentSecret) {
+    throw new ConfigError(['AUTH_JWT_SECRET: the development default must not be used when NODE_ENV=production']);
+  }
+  return {
+    service: { name: service, env: env.NODE_ENV },
+    http: { port: env.HTTP_PORT ?? DEFAULT_HTTP_PORTS[service], bodyLimit: env.HTTP_BODY_LIMIT },
+    kafka: {
+      brokers: env.KAFKA_BROKERS.split(','),
+      clientId: env.KAFKA_CLIENT_ID ?? `complaints-${service}`,
+      groupPrefix: env.KAFKA_GROUP_PREFIX,
+    },
+    database: { url: env.DATABASE_URL, schema: env.DB_SCHEMA ?? service, poolSize: env.DB_POOL_SIZE },
+    redis: { url: env.REDIS_URL },
+    auth: {
+      jwtSecret: env.AUTH_JWT_SECRET,
+      issuer: env.AUTH_JWT_ISSUER,
+      audience: env.AUTH_JWT_AUDIENCE,
+      usingDevelopmentSecret,
+    },
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    outbox: { pollMs: env.OUTBOX_POLL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
+  };
+}
