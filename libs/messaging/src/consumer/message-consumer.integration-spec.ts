@@ -1,0 +1,182 @@
+import { decodeEvent, encodeEvent, type AnyEvent } from '@app/contracts';
+import { expectEventually } from '@app/testing/eventually';
+import { complaintReceivedEvent } from '@app/testing/event-factories';
+import { createTestDatabase, createTestTopic, readMessages, testKafka, uniqueName } from '@app/testing/infrastructure';
+import type { Admin, Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { applyOnce } from '../idempotency/processed-events';
+import { CreateMessagingTables1763900000000 } from '../migrations/1763900000000-create-messaging-tables';
+import { KafkaProducer } from '../producer/kafka-producer';
+import { DEAD_LETTER_HEADER, DeadLetterPublisher } from './dead-letter';
+import { MessageConsumer, type MessageConsumerOptions, type OffsetCommitter } from './message-consumer';
+import { NonRetryableError } from './errors';
+
+describe('MessageConsumer on the real broker', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: KafkaProducer;
+  let topic: string;
+  let deadLetterTopic: string;
+  const consumers: Array<MessageConsumer<AnyEvent>> = [];
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+    producer = new KafkaProducer(kafka);
+    await producer.connect();
+  });
+
+  beforeEach(async () => {
+    topic = await createTestTopic(admin, 'events', 3);
+    deadLetterTopic = await createTestTopic(admin, 'dead-letter', 1);
+  });
+
+  const createdTopics: string[] = [];
+
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
+    createdTopics.push(topic, deadLetterTopic);
+  });
+
+  afterAll(async () => {
+    // Deleted only now: a kafkajs producer keeps refreshing metadata of every topic it ever wrote to.
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: createdTopics });
+    await admin.disconnect();
+  });
+
+  async function startConsumer(overrides: Partial<MessageConsumerOptions<AnyEvent>> & Pick<MessageConsumerOptions<AnyEvent>, 'handle'>) {
+    const consumer = new MessageConsumer<AnyEvent>(kafka, new DeadLetterPublisher(producer, deadLetterTopic), {
+      groupId: uniqueName('group'),
+      topics: [topic],
+      decode: (message) => decodeEvent(message.value),
+      maxAttempts: 2,
+      backoff: { initialMs: 10, maxMs: 50, multiplier: 2 },
+      ...overrides,
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    return consumer;
+  }
+
+  it('round-trips a valid envelope from producer to handler', async () => {
+    const event = complaintReceivedEvent();
+    const received: AnyEvent[] = [];
+    await startConsumer({ handle: async (value) => void received.push(value) });
+
+    await producer.send(topic, [{ key: event.complaintId ?? null, value: encodeEvent(event) }]);
+
+    await expectEventually(() => expect(received).toEqual([event]));
+  });
+
+  it('dead-letters an invalid message with its reason and original bytes, then processes the next one', async () => {
+    const valid = complaintReceivedEvent();
+    const invalidBytes = Buffer.from('{"id": "not-a-uuid", "type": 42');
+    const received: AnyEvent[] = [];
+    // One partition's order matters here: the bad message comes first, the good one must still arrive.
+    await startConsumer({ handle: async (value) => void received.push(value) });
+
+    await producer.send(topic, [
+      { key: 'same-key', value: invalidBytes, headers: { origin: 'test' } },
+      { key: 'same-key', value: encodeEvent(valid) },
+    ]);
+
+    await expectEventually(() => expect(received).toEqual([valid]));
+    const [dead] = await readMessages(kafka, deadLetterTopic, 1);
+    expect(dead?.value?.equals(invalidBytes)).toBe(true);
+    expect(dead?.key?.toString()).toBe('same-key');
+    expect(dead?.headers?.[DEAD_LETTER_HEADER.code]?.toString()).toBe('not_json');
+    expect(dead?.headers?.[DEAD_LETTER_HEADER.sourceTopic]?.toString()).toBe(topic);
+    expect(dead?.headers?.[DEAD_LETTER_HEADER.reason]?.toString()).not.toHaveLength(0);
+    expect(dead?.headers?.['origin']?.toString()).toBe('test');
+  });
+
+  it('dead-letters what the handler refuses for good, and what keeps failing after its attempts', async () => {
+    const refused = complaintReceivedEvent({ category: 'refuse-me' });
+    const failing = complaintReceivedEvent({ category: 'fail-me' });
+    const fine = complaintReceivedEvent();
+    const attempts = new Map<string, number>();
+    const handled: string[] = [];
+    await startConsumer({
+      handle: async (value) => {
+        attempts.set(value.id, (attempts.get(value.id) ?? 0) + 1);
+        if (value.payload.category === 'refuse-me') throw new NonRetryableError('rule_broken', 'category refused');
+        if (value.payload.category === 'fail-me') throw new TypeError('handler bug');
+        handled.push(value.id);
+      },
+    });
+
+    await producer.send(topic, [refused, failing, fine].map((event) => ({ key: 'k', value: encodeEvent(event) })));
+
+    await expectEventually(() => expect(handled).toEqual([fine.id]));
+    const dead = await readMessages(kafka, deadLetterTopic, 2);
+    expect(dead.map((message) => message.headers?.[DEAD_LETTER_HEADER.code]?.toString())).toEqual([
+      'rule_broken',
+      'handler_failed',
+    ]);
+    expect(attempts.get(refused.id)).toBe(1);
+    expect(attempts.get(failing.id)).toBe(2);
+    expect(dead[1]?.headers?.[DEAD_LETTER_HEADER.attempts]?.toString()).toBe('2');
+  });
+
+  describe('with a database', () => {
+    let database: { dataSource: DataSource; drop: () => Promise<void> };
+
+    beforeEach(async () => {
+      database = await createTestDatabase([CreateMessagingTables1763900000000]);
+      await database.dataSource.query('CREATE TABLE effects (event_id text NOT NULL, note text NOT NULL)');
+    });
+
+    afterEach(async () => {
+      await database.drop();
+    });
+
+    it('applies the effect of a message whose offset commit was lost exactly once on redelivery', async () => {
+      const event = complaintReceivedEvent();
+      const groupId = uniqueName('group');
+      const deliveries: string[] = [];
+      const handle = (instance: string) => async (value: AnyEvent) => {
+        deliveries.push(instance);
+        await database.dataSource.transaction((manager) =>
+          applyOnce(manager, groupId, value.id, (tx) =>
+            tx.query('INSERT INTO effects (event_id, note) VALUES ($1, $2)', [value.id, instance]),
+          ),
+        );
+      };
+      // The first instance's commits never reach the broker, as if it died right after its database commit.
+      const loseCommits: OffsetCommitter = async () => undefined;
+      const first = await startConsumer({ groupId, handle: handle('first'), commitOffsets: loseCommits });
+
+      await producer.send(topic, [{ key: event.complaintId ?? null, value: encodeEvent(event) }]);
+      await expectEventually(() => expect(deliveries).toEqual(['first']));
+      await first.stop();
+
+      await startConsumer({ groupId, handle: handle('second') });
+      await expectEventually(() => expect(deliveries).toEqual(['first', 'second']));
+
+      const effects = (await database.dataSource.query('SELECT note FROM effects WHERE event_id = $1', [event.id])) as Array<{ note: string }>;
+      expect(effects).toEqual([{ note: 'first' }]);
+    });
+
+    it('retries a handler whose database is unreachable until it comes back, without skipping', async () => {
+      const event = complaintReceivedEvent();
+      let databaseUp = false;
+      const handled: string[] = [];
+      await startConsumer({
+        maxAttempts: 1,
+        handle: async (value) => {
+          if (!databaseUp) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          handled.push(value.id);
+        },
+      });
+
+      await producer.send(topic, [{ key: event.complaintId ?? null, value: encodeEvent(event) }]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(handled).toEqual([]);
+      databaseUp = true;
+
+      await expectEventually(() => expect(handled).toEqual([event.id]));
+    });
+  });
+});

@@ -1,0 +1,262 @@
+import { Logger } from '@nestjs/common';
+import type { DecodeResult } from '@app/contracts';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import type { DeadLetterPublisher, SourceMessage } from './dead-letter';
+import { classifyFailure, describeError, NonRetryableError } from './errors';
+
+export interface MessageContext {
+  readonly source: SourceMessage;
+  /** Keeps the group membership alive during long work on one message. */
+  heartbeat(): Promise<void>;
+}
+
+export interface OffsetCommit {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to read, i.e. the last processed offset + 1. */
+  readonly offset: string;
+}
+
+export type OffsetCommitter = (commits: readonly OffsetCommit[]) => Promise<void>;
+
+export interface ConsumerObserver {
+  processed?(source: SourceMessage): void;
+  deadLettered?(source: SourceMessage, code: string): void;
+  retried?(source: SourceMessage, kind: string, attempt: number): void;
+}
+
+export interface MessageConsumerOptions<T> {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where a group with no committed offset starts. Domain consumers replay from the beginning. */
+  readonly fromBeginning?: boolean;
+  /** Turns the raw message into the handler's input; a failure dead-letters the message with its reason. */
+  readonly decode: (message: SourceMessage) => DecodeResult<T>;
+  /**
+   * Does the work, durably, before it returns: the offset is committed only after it resolves.
+   * Throw NonRetryableError for a message that can never succeed; anything else is retried.
+   */
+  readonly handle: (value: T, context: MessageContext) => Promise<void>;
+  /** Attempts for an unexpected handler failure before the message is dead-lettered. */
+  readonly maxAttempts?: number;
+  readonly backoff?: BackoffPolicy;
+  readonly partitionsConsumedConcurrently?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** Fetch long-poll; also bounds how long a stop waits for an idle fetch to return. */
+  readonly maxWaitTimeMs?: number;
+  readonly observer?: ConsumerObserver;
+  /** Replaceable so fault-injection tests can lose a commit; defaults to the group's commit. */
+  readonly commitOffsets?: OffsetCommitter;
+}
+
+type Outcome = 'done' | 'aborted';
+
+const COMMIT_INTERVAL_MS = 1000;
+const HEARTBEAT_SLICE_MS = 1000;
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return result;
+}
+
+export function toSourceMessage(topic: string, partition: number, message: KafkaMessage): SourceMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: headersOf(message.headers),
+    timestamp: message.timestamp,
+  };
+}
+
+function nextOffset(offset: string): string {
+  return (BigInt(offset) + 1n).toString();
+}
+
+/**
+ * The consumer every service builds on. At-least-once, never silent:
+ *  - a message's offset is committed only after its handler (and so its database transaction) succeeded,
+ *    or after its dead-letter record was acknowledged by the broker;
+ *  - a message that cannot be decoded, or that its handler refuses for good, goes to the dead-letter
+ *    topic with its original bytes and reason, and the partition moves on;
+ *  - infrastructure failures are retried with backoff for as long as they last, heartbeating meanwhile;
+ *  - on stop, the message in hand is finished (or left uncommitted) before the group is left.
+ * Re-delivery after a crash is normal; handlers are idempotent (see idempotency/).
+ */
+export class MessageConsumer<T> {
+  private readonly logger: Logger;
+  private readonly consumer: Consumer;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly deadLetters: DeadLetterPublisher,
+    private readonly options: MessageConsumerOptions<T>,
+  ) {
+    this.logger = new Logger(`Consumer:${options.groupId}`);
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1000,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10000, restartOnFailure: async () => true },
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.logger.error({ msg: 'consumer crashed; kafkajs restarts it', error: describeError(event.payload.error) });
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Resolves once the consumer has joined its group and received its partitions. */
+  async start(): Promise<void> {
+    const joined = new Promise<void>((resolve) => {
+      const remove = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        remove();
+        resolve();
+      });
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    this.running = true;
+    await joined;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+
+  private commit(commits: readonly OffsetCommit[]): Promise<void> {
+    if (this.options.commitOffsets) return this.options.commitOffsets(commits);
+    return this.consumer.commitOffsets(commits.map((commit) => ({ ...commit })));
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    let uncommitted: string | null = null;
+    let lastCommitAt = Date.now();
+    const flush = async () => {
+      if (uncommitted === null) return;
+      const offset = nextOffset(uncommitted);
+      uncommitted = null;
+      lastCommitAt = Date.now();
+      try {
+        await this.commit([{ topic: batch.topic, partition: batch.partition, offset }]);
+      } catch (error) {
+        // The work is durable; a lost commit only means re-delivery, which handlers absorb.
+        this.logger.warn({ msg: 'offset commit failed', topic: batch.topic, partition: batch.partition, error: describeError(error) });
+      }
+    };
+
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const source = toSourceMessage(batch.topic, batch.partition, message);
+      const outcome = await this.process(source, heartbeat, isRunning);
+      if (outcome === 'aborted') break;
+      resolveOffset(message.offset);
+      uncommitted = message.offset;
+      if (Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) await flush();
+      await heartbeat().catch(() => undefined);
+    }
+    await flush();
+  }
+
+  private async process(source: SourceMessage, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<Outcome> {
+    const decoded = this.options.decode(source);
+    if (!decoded.ok) {
+      return this.deadLetter(source, decoded.error.code, decoded.error.message, 1, heartbeat, isRunning);
+    }
+    const context: MessageContext = { source, heartbeat };
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.options.handle(decoded.value, context);
+        this.options.observer?.processed?.(source);
+        return 'done';
+      } catch (error) {
+        const kind = classifyFailure(error);
+        if (kind === 'permanent' || (kind === 'bounded' && attempt >= maxAttempts)) {
+          const code = error instanceof NonRetryableError ? error.code : 'handler_failed';
+          return this.deadLetter(source, code, describeError(error), attempt, heartbeat, isRunning);
+        }
+        this.options.observer?.retried?.(source, kind, attempt);
+        this.logger.warn({
+          msg: 'message failed; retrying',
+          topic: source.topic,
+          partition: source.partition,
+          offset: source.offset,
+          kind,
+          attempt,
+          error: describeError(error),
+        });
+        if (!(await this.wait(backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF), heartbeat, isRunning))) {
+          return 'aborted';
+        }
+      }
+    }
+  }
+
+  private async deadLetter(
+    source: SourceMessage,
+    code: string,
+    reason: string,
+    attempts: number,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<Outcome> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.deadLetters.publish(source, { code, message: reason, consumerGroup: this.options.groupId, attempts });
+        this.options.observer?.deadLettered?.(source, code);
+        this.logger.warn({
+          msg: 'message dead-lettered',
+          topic: source.topic,
+          partition: source.partition,
+          offset: source.offset,
+          code,
+          reason,
+        });
+        return 'done';
+      } catch (error) {
+        this.logger.warn({ msg: 'dead-letter publish failed; retrying', attempt, error: describeError(error) });
+        if (!(await this.wait(backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF), heartbeat, isRunning))) {
+          return 'aborted';
+        }
+      }
+    }
+  }
+
+  /** Waits without losing the group: heartbeats every second. False when the wait was cut short. */
+  private async wait(ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (!isRunning()) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(HEARTBEAT_SLICE_MS, until - Date.now())));
+      try {
+        await heartbeat();
+      } catch {
+        // A rebalance took the partition away: leave the message uncommitted for its next owner.
+        return false;
+      }
+    }
+    return isRunning();
+  }
+}

@@ -1,0 +1,176 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { backoffDelay } from '../consumer/backoff';
+import { describeError } from '../consumer/errors';
+import type { KafkaProducer, OutgoingMessage } from '../producer/kafka-producer';
+
+export interface OutboxRelayOptions {
+  readonly pollMs: number;
+  readonly batchSize: number;
+  /** Published rows older than this are deleted; the events topic keeps them. */
+  readonly retainPublishedMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: string;
+  headers: Record<string, string>;
+}
+
+/** Groups rows by topic, keeping each topic's rows in outbox order (so each key's order survives). */
+export function toTopicBatches(rows: readonly OutboxRow[]): Array<{ topic: string; messages: OutgoingMessage[] }> {
+  const byTopic = new Map<string, OutgoingMessage[]>();
+  for (const row of rows) {
+    const messages = byTopic.get(row.topic) ?? [];
+    messages.push({ key: row.message_key, value: row.payload, headers: row.headers });
+    byTopic.set(row.topic, messages);
+  }
+  return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/**
+ * Publishes the outbox to Kafka in id order and marks rows sent.
+ *
+ * Each round runs in one transaction that first takes a transaction-level advisory lock named after
+ * the schema: of several relay instances exactly one publishes at a time, so no row is published
+ * twice in normal operation. The rows are marked sent in the same transaction after Kafka acknowledged
+ * them; a relay killed in between leaves them unmarked, and they are published again (at-least-once,
+ * absorbed by idempotent consumers). A transaction that wrote rows and rolled back leaves nothing.
+ * The relay wakes on the outbox trigger's NOTIFY and polls as a fallback.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly schema: string;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private listener: Client | null = null;
+  private lastCleanup = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: KafkaProducer,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.schema = (dataSource.options as PostgresConnectionOptions).schema ?? 'public';
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /** Publishes until the outbox is empty (or another instance holds the lock); returns rows published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published < this.options.batchSize) return total;
+    }
+  }
+
+  /** One round: at most batchSize rows. Returns how many rows this instance published. */
+  async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [lock] = (await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
+        `outbox:${this.schema}`,
+      ])) as Array<{ locked: boolean }>;
+      if (lock?.locked !== true) return 0;
+      const rows = (await manager.query(
+        `SELECT id, topic, message_key, payload, headers FROM outbox
+         WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+        [this.options.batchSize],
+      )) as OutboxRow[];
+      if (rows.length === 0) return 0;
+      await this.producer.sendBatch(toTopicBatches(rows));
+      await manager.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      return rows.length;
+    });
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const published = await this.publishBatch();
+        failures = 0;
+        await this.cleanupIfDue();
+        if (published >= this.options.batchSize) continue;
+        await this.sleep(this.options.pollMs);
+      } catch (error) {
+        failures += 1;
+        this.logger.warn({ msg: 'outbox publish failed; retrying', attempt: failures, error: describeError(error) });
+        await this.sleep(backoffDelay(failures, { initialMs: 200, maxMs: 10_000, multiplier: 2 }));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  private async cleanupIfDue(): Promise<void> {
+    const retainMs = this.options.retainPublishedMs ?? 24 * 60 * 60 * 1000;
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    await this.dataSource.query(
+      `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - ($1::bigint * interval '1 millisecond')`,
+      [retainMs],
+    );
+  }
+
+  /** A dedicated connection LISTENs for the outbox trigger; polling covers any gap while it reconnects. */
+  private async listen(): Promise<void> {
+    while (this.running && this.listener === null) {
+      const options = this.dataSource.options as PostgresConnectionOptions;
+      const client = new Client({ connectionString: options.url });
+      try {
+        client.on('notification', () => this.wake?.());
+        client.on('error', (error) => {
+          this.logger.warn({ msg: 'outbox listener lost; polling until it reconnects', error: describeError(error) });
+          if (this.listener === client) this.listener = null;
+          void client.end().catch(() => undefined);
+          if (this.running) setTimeout(() => void this.listen(), 1000);
+        });
+        await client.connect();
+        await client.query(`LISTEN "outbox_${this.schema}"`);
+        if (!this.running) {
+          await client.end();
+          return;
+        }
+        this.listener = client;
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        this.logger.warn({ msg: 'outbox listener could not connect; polling', error: describeError(error) });
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+}

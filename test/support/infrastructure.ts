@@ -1,0 +1,86 @@
+import { loadConfig } from '@app/config';
+import { createDataSource, dropSchema, migrate } from '@app/persistence';
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+
+/** Connection settings of the local stack (or of whatever the environment points at). */
+export const testConfig = loadConfig('intake', { ...process.env, NODE_ENV: 'test' });
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+export function testKafka(clientId = uniqueName('test')): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [...testConfig.kafka.brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 200 },
+  });
+}
+
+/** A topic of the test's own, deleted by the returned cleanup. */
+export async function createTestTopic(admin: Admin, prefix: string, partitions = 3): Promise<string> {
+  const topic = uniqueName(`test.${prefix}`).replace(/_/g, '-');
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  return topic;
+}
+
+/** A database schema of the test's own with the given migrations applied; dropped by `drop`. */
+export async function createTestDatabase(migrations: Function[]): Promise<{ dataSource: DataSource; schema: string; drop: () => Promise<void> }> {
+  const schema = uniqueName('t').toLowerCase();
+  const dataSource = createDataSource({ url: testConfig.database.url, schema, poolSize: 5, migrations });
+  await dataSource.initialize();
+  await migrate(dataSource);
+  return {
+    dataSource,
+    schema,
+    drop: async () => {
+      await dropSchema(dataSource, schema);
+      await dataSource.destroy();
+    },
+  };
+}
+
+/** Reads a topic from the beginning with a fresh group until `count` messages arrived. */
+export async function readMessages(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<Array<KafkaMessage & { partition: number }>> {
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 250 });
+  const received: Array<KafkaMessage & { partition: number }> = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`only ${received.length} of ${count} messages arrived on ${topic} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          received.push({ ...message, partition });
+          if (received.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return received;
+}
+
+/** Runs the project's Kafka control script (stop, start, kill, freeze, thaw) for fault injection. */
+export function kafkaControl(action: 'start' | 'stop' | 'kill' | 'freeze' | 'thaw'): void {
+  execFileSync('bash', [path.join(REPO_ROOT, 'stack/kafka.sh'), action], { stdio: 'inherit' });
+}
