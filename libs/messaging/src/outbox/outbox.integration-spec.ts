@@ -1,0 +1,134 @@
+import { decodeEvent } from '@app/contracts';
+import { complaintReceivedEvent } from '@app/testing/event-factories';
+import { createTestDatabase, createTestTopic, kafkaControl, readMessages, testKafka } from '@app/testing/infrastructure';
+import type { Admin, Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { createKafkaClient } from '../kafka-client.factory';
+import { CreateMessagingTables1763900000000 } from '../migrations/1763900000000-create-messaging-tables';
+import { KafkaProducer } from '../producer/kafka-producer';
+import { OutboxRelay } from './outbox.relay';
+import { appendToOutbox } from './outbox.writer';
+import { testConfig } from '@app/testing/infrastructure';
+
+describe('Outbox on the real database and broker', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let database: { dataSource: DataSource; drop: () => Promise<void> };
+  const producers: KafkaProducer[] = [];
+  const relays: OutboxRelay[] = [];
+  const topics: string[] = [];
+
+  function newRelay(dataSource: DataSource = database.dataSource, batchSize = 50): OutboxRelay {
+    const producer = new KafkaProducer(createKafkaClient({ brokers: testConfig.kafka.brokers, clientId: 'outbox-test' }));
+    producers.push(producer);
+    const relay = new OutboxRelay(dataSource, producer, { pollMs: 100, batchSize });
+    relays.push(relay);
+    return relay;
+  }
+
+  async function unpublishedCount(): Promise<number> {
+    const [row] = (await database.dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) as Array<{ n: number }>;
+    return row?.n ?? -1;
+  }
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+  });
+
+  beforeEach(async () => {
+    database = await createTestDatabase([CreateMessagingTables1763900000000]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+    await Promise.all(producers.splice(0).map((producer) => producer.disconnect()));
+    await database.drop();
+  });
+
+  afterAll(async () => {
+    await admin.deleteTopics({ topics });
+    await admin.disconnect();
+  });
+
+  async function newTopic(): Promise<string> {
+    const topic = await createTestTopic(admin, 'outbox', 3);
+    topics.push(topic);
+    return topic;
+  }
+
+  it('never publishes the events of a rolled-back transaction', async () => {
+    const topic = await newTopic();
+    const rolledBack = complaintReceivedEvent();
+    const committed = complaintReceivedEvent();
+
+    await expect(
+      database.dataSource.transaction(async (manager) => {
+        await appendToOutbox(manager, [rolledBack], topic);
+        throw new Error('state change failed');
+      }),
+    ).rejects.toThrow('state change failed');
+    await database.dataSource.transaction((manager) => appendToOutbox(manager, [committed], topic));
+
+    expect(await newRelay().drain()).toBe(1);
+    const messages = await readMessages(kafka, topic, 1);
+    expect(messages.map((message) => decodeEvent(message.value))).toEqual([{ ok: true, value: committed }]);
+    expect(await unpublishedCount()).toBe(0);
+  });
+
+  it('refuses to append outside a transaction', async () => {
+    await expect(appendToOutbox(database.dataSource.manager, [complaintReceivedEvent()], 'x')).rejects.toThrow(/transaction/);
+  });
+
+  it('publishes each row once when several relays run at the same time', async () => {
+    const topic = await newTopic();
+    const events = Array.from({ length: 300 }, () => complaintReceivedEvent());
+    for (let index = 0; index < events.length; index += 30) {
+      await database.dataSource.transaction((manager) => appendToOutbox(manager, events.slice(index, index + 30), topic));
+    }
+
+    const running = [newRelay(database.dataSource, 20), newRelay(database.dataSource, 20), newRelay(database.dataSource, 20)];
+    running.forEach((relay) => relay.start());
+
+    const messages = await readMessages(kafka, topic, events.length);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const late = await readMessages(kafka, topic, events.length).then((all) => all.length);
+    const ids = messages.map((message) => (decodeEvent(message.value) as { ok: true; value: { id: string } }).value.id);
+    expect(new Set(ids).size).toBe(events.length);
+    expect(late).toBe(events.length);
+    expect(await unpublishedCount()).toBe(0);
+  });
+
+  it('publishes rows written while Kafka is down once it is back, in order per key', async () => {
+    const topic = await newTopic();
+    const keys = Array.from({ length: 5 }, () => complaintReceivedEvent().complaintId as string);
+    const relay = newRelay();
+    relay.start();
+
+    kafkaControl('stop');
+    const written: Array<{ key: string; id: string }> = [];
+    try {
+      for (let round = 0; round < 10; round += 1) {
+        for (const complaintId of keys) {
+          const event = complaintReceivedEvent({ complaintId });
+          written.push({ key: complaintId, id: event.id });
+          await database.dataSource.transaction((manager) => appendToOutbox(manager, [event], topic));
+        }
+      }
+      // Give the relay time to meet the dead broker and back off.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(await unpublishedCount()).toBe(written.length);
+    } finally {
+      kafkaControl('start');
+    }
+
+    const messages = await readMessages(kafka, topic, written.length, 60_000);
+    for (const key of keys) {
+      const publishedOrder = messages
+        .filter((message) => message.key?.toString() === key)
+        .map((message) => (decodeEvent(message.value) as { ok: true; value: { id: string } }).value.id);
+      expect(publishedOrder).toEqual(written.filter((row) => row.key === key).map((row) => row.id));
+    }
+  });
+});
