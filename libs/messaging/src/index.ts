@@ -8,3 +8,4 @@ export * from './migrations/1763900000000-create-messaging-tables';
 export * from './outbox/outbox.relay';
 export * from './outbox/outbox.writer';
 export * from './producer/kafka-producer';
+export * from './messaging.module';

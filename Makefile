@@ -1,0 +1,48 @@
+# Quick start: `make up` (the whole backend on the local stack), `make test` (the whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+TS_NODE := npx --no-install ts-node -r tsconfig-paths/register --transpile-only
+
+.PHONY: help install tools stack migrate build up down test token topics status
+
+help:
+	@echo "make up      start Kafka/PostgreSQL/Redis, migrate, and run the three services (Ctrl-C stops them)"
+	@echo "make down    stop everything make up started"
+	@echo "make test    install what is missing, ensure the stack, run the whole test suite"
+	@echo "make token ROLE=agent SUB=agent-1 [STORES=S001,S002]   mint a development token"
+
+node_modules/.install-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.install-stamp
+
+tools:
+	@bash stack/ensure-tools.sh
+
+stack: install
+	@bash stack/stack.sh up
+
+topics: install
+	@$(TS_NODE) scripts/create-topics.ts
+
+migrate: stack
+	@$(TS_NODE) scripts/migrate.ts
+
+build: install
+	@npx --no-install tsc -p tsconfig.build.json && npx --no-install tsc-alias -p tsconfig.build.json
+
+up: migrate build
+	@bash stack/run-services.sh
+
+down:
+	@bash stack/stack.sh down
+
+status:
+	@bash stack/stack.sh status
+
+test: install tools stack
+	@bash stack/run-tests.sh
+
+token: install
+	@$(TS_NODE) scripts/mint-token.ts --role "$(ROLE)" --sub "$(SUB)" $(if $(STORES),--stores "$(STORES)") $(if $(TTL),--ttl "$(TTL)")

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole suite: type-check, unit tests (parallel), then integration and end-to-end tests against
+# the real stack (in band). Ends with the line "N passed, N failed".
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RESULTS="$ROOT/.stack/test-results"
+cd "$ROOT"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+
+echo "== type-check"
+npx --no-install tsc -p tsconfig.json --noEmit || { echo "type-check failed"; exit 1; }
+
+echo "== unit tests"
+npx --no-install jest --selectProjects unit --ci --json --outputFile="$RESULTS/unit.json" "$@"
+echo "== integration tests (real Kafka, PostgreSQL, Redis)"
+npx --no-install jest --selectProjects integration --ci --runInBand --json --outputFile="$RESULTS/integration.json" "$@"
+
+node stack/test-summary.js "$RESULTS/unit.json" "$RESULTS/integration.json"
