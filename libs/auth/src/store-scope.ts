@@ -1,0 +1,34 @@
+import { storeForbidden } from './auth-errors';
+import type { Principal } from './principal';
+
+/** Which stores a list query may return for a principal. */
+export type StoreScope = { readonly kind: 'all' } | { readonly kind: 'stores'; readonly storeIds: readonly string[] };
+
+/**
+ * Whether a principal may see a complaint of the given store (`null`: a complaint not tied to a store).
+ * Hotline agents serve every store, so only store managers are scoped.
+ */
+export function canAccessStore(principal: Principal, storeId: string | null): boolean {
+  switch (principal.role) {
+    case 'ops':
+    case 'agent':
+      return true;
+    case 'store_manager':
+      return storeId !== null && principal.storeIds.includes(storeId);
+  }
+}
+
+export function storeScope(principal: Principal): StoreScope {
+  switch (principal.role) {
+    case 'ops':
+    case 'agent':
+      return { kind: 'all' };
+    case 'store_manager':
+      return { kind: 'stores', storeIds: principal.storeIds };
+  }
+}
+
+/** Throws a 403 with reason `store_forbidden` unless `canAccessStore` allows it. */
+export function assertStoreAccess(principal: Principal, storeId: string | null): void {
+  if (!canAccessStore(principal, storeId)) throw storeForbidden(storeId);
+}
