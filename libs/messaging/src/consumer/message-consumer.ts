@@ -202,7 +202,7 @@ export class MessageConsumer<T> {
           msg: 'message failed; retrying',
           topic: source.topic,
           partition: source.partition,
-          offset: source.offset,
+          offset: Number(source.offset),
           kind,
           attempt,
           error: describeError(error),
@@ -230,7 +230,7 @@ export class MessageConsumer<T> {
           msg: 'message dead-lettered',
           topic: source.topic,
           partition: source.partition,
-          offset: source.offset,
+          offset: Number(source.offset),
           code,
           reason,
         });
