@@ -12,7 +12,9 @@ help:
 	@echo "make token ROLE=agent SUB=agent-1 [STORES=S001,S002]   mint a development token"
 
 node_modules/.install-stamp: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	@# npm ci refuses this lock file: npm omits the other platforms' optional binaries of msgpackr-extract;
+	@# npm install still installs exactly the locked versions.
+	npm install --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.install-stamp
@@ -41,7 +43,7 @@ down:
 status:
 	@bash stack/stack.sh status
 
-test: install tools stack
+test: install tools migrate build
 	@bash stack/run-tests.sh
 
 token: install

@@ -11,24 +11,28 @@ pids=()
 
 for service in "${SERVICES[@]}"; do
   # Each service's output is prefixed with its name; the process substitution keeps $! the node pid.
-  node "dist/apps/$service/src/main.js" > >(sed -u "s/^/[$service] /") 2>&1 &
+  # The prefixer ignores INT/TERM so Ctrl-C (sent to the whole process group) leaves it to print the
+  # services' shutdown logs; it ends by itself when its service closes the pipe.
+  node "dist/apps/$service/src/main.js" > >(trap '' INT TERM; exec sed -u "s/^/[$service] /") 2>&1 &
   pids+=($!)
 done
 
-stop() {
-  trap - INT TERM
-  echo "stopping services..."
-  kill -TERM "${pids[@]}" 2>/dev/null
-  wait "${pids[@]}" 2>/dev/null
-  echo "services stopped (the stack keeps running: make down stops it)"
-  exit 0
-}
-trap stop INT TERM
+stopping=0
+trap 'stopping=1' INT TERM
 
-# If one service dies on its own, stop the others too: a half-running backend is misleading.
+# Returns when a signal arrives or when one service exits by itself; either way the others are
+# stopped too (a half-running backend is misleading).
 wait -n "${pids[@]}"
 code=$?
-echo "a service exited with status $code; stopping the others"
+# Ctrl-C reaches the services too; one may exit from it before this shell notices the signal.
+if (( stopping )) || (( code == 130 || code == 143 )); then
+  echo "stopping services..."
+  code=0
+else
+  echo "a service exited with status $code; stopping the others"
+fi
+trap '' INT TERM
 kill -TERM "${pids[@]}" 2>/dev/null
 wait "${pids[@]}" 2>/dev/null
+echo "services stopped (the stack keeps running: make down stops it)"
 exit "$code"

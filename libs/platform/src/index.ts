@@ -38,3 +38,6 @@ export {
   type AppModuleDefinition,
 } from './bootstrap/bootstrap-service';
 export { runService } from './bootstrap/run-service';
+
+// Service composition
+export { REDIS_CLIENT, ServiceCoreModule, type ServiceCoreOptions } from './service/service-core.module';

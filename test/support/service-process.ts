@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ServiceName } from '@app/config';
+import { expectEventually } from './eventually';
+import { REPO_ROOT } from './infrastructure';
+
+export interface RunningService {
+  readonly name: ServiceName;
+  readonly url: string;
+  readonly process: ChildProcess;
+  output(): string;
+  /** Sends SIGTERM and resolves with the exit code (or signal) once the process has ended. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a built service (make build) as its own process, as `make up` does, and waits until it is ready. */
+export async function startService(name: ServiceName, port: number, env: Record<string, string> = {}): Promise<RunningService> {
+  const entry = path.join(REPO_ROOT, 'dist/apps', name, 'src/main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run make build first`);
+  const child = spawn(process.execPath, [entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_ENV: 'test', HTTP_PORT: String(port), LOG_PRETTY: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await expectEventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
+        const response = await fetch(`${url}/ready`);
+        expect(response.status).toBe(200);
+      },
+      { timeoutMs: 40_000, intervalMs: 200 },
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    name,
+    url,
+    process: child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
