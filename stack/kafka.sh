@@ -6,13 +6,19 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STACK_DIR="${STACK_DIR:-$ROOT/.stack}"
+PORT="${KAFKA_PORT:-9092}"
+# The broker on a port is one per machine, whichever checkout started it: remember its home, so that
+# any checkout (a second clone, CI) can stop, restart, freeze or kill that same broker and its data.
+RUNTIME_FILE="${TMPDIR:-/tmp}/complaints-kafka-$PORT.home"
 KAFKA_HOME="$STACK_DIR/kafka"
+if [[ -f "$RUNTIME_FILE" ]] && [[ -f "$(cat "$RUNTIME_FILE")/data/meta.properties" ]]; then
+  KAFKA_HOME="$(cat "$RUNTIME_FILE")"
+fi
 LIBS="$KAFKA_HOME/libs"
 DATA="$KAFKA_HOME/data"
 LOGS="$KAFKA_HOME/logs"
 CONFIG="$KAFKA_HOME/server.properties"
 PID_FILE="$KAFKA_HOME/kafka.pid"
-PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 HEAP="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
 READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-120}"
@@ -78,6 +84,7 @@ start() {
   # setsid: the broker outlives the shell that started it (make up's Ctrl-C stops the services, not Kafka).
   setsid java "${JAVA_OPTS[@]}" kafka.Kafka "$CONFIG" > "$LOGS/stdout.log" 2>&1 < /dev/null &
   echo $! > "$PID_FILE"
+  echo "$KAFKA_HOME" > "$RUNTIME_FILE"
   wait_ready
   log "ready (pid $(cat "$PID_FILE"))"
 }
