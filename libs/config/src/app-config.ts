@@ -21,4 +21,5 @@ export interface AppConfig {
   };
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly outbox: { readonly pollMs: number; readonly batchSize: number };
+  readonly intake: { readonly defaultPhoneRegion: string; readonly maxEmailBytes: number };
 }

@@ -27,6 +27,8 @@ export const EnvSchema = Type.Object({
     { default: 'info' },
   ),
   LOG_PRETTY: Type.Boolean({ default: false }),
+  PHONE_DEFAULT_REGION: Type.String({ default: 'GB', pattern: '^[A-Z]{2}$' }),
+  INTAKE_MAX_EMAIL_BYTES: Type.Integer({ default: 25 * 1024 * 1024, minimum: 1024, maximum: 100 * 1024 * 1024 }),
   OUTBOX_POLL_MS: Type.Integer({ default: 200, minimum: 10, maximum: 60000 }),
   OUTBOX_BATCH_SIZE: Type.Integer({ default: 500, minimum: 1, maximum: 10000 }),
 });

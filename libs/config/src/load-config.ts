@@ -58,5 +58,6 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
     outbox: { pollMs: env.OUTBOX_POLL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
+    intake: { defaultPhoneRegion: env.PHONE_DEFAULT_REGION, maxEmailBytes: env.INTAKE_MAX_EMAIL_BYTES },
   };
 }

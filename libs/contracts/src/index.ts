@@ -4,3 +4,8 @@ export * from './events/common.schema';
 export * from './events/event-catalog';
 export * from './events/complaint-received/complaint-received.schema';
 export * from './topics';
+export * from './channels/channel-codec';
+export * from './channels/hotline/hotline-call.schema';
+export * from './channels/hotline/hotline-call.examples';
+export * from './channels/instore/instore-ticket.schema';
+export * from './channels/instore/instore-ticket.examples';

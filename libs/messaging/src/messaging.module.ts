@@ -10,6 +10,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { Topics, type TopicKey } from '@app/contracts';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { DeadLetterPublisher } from './consumer/dead-letter';
@@ -19,6 +20,20 @@ import { OutboxRelay } from './outbox/outbox.relay';
 import { KafkaProducer } from './producer/kafka-producer';
 
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+
+/** The topic names a service uses: the declared ones, or a test's own. Inject with TOPIC_NAMES. */
+export type TopicNames = Readonly<Record<TopicKey, string>>;
+export const TOPIC_NAMES = Symbol('TOPIC_NAMES');
+
+export function declaredTopicNames(): TopicNames {
+  return {
+    hotline: Topics.hotline.name,
+    email: Topics.email.name,
+    instore: Topics.instore.name,
+    events: Topics.events.name,
+    deadLetter: Topics.deadLetter.name,
+  };
+}
 
 /** Builds the service's consumers with group ids that follow one naming rule. */
 @Injectable()
@@ -74,6 +89,8 @@ class ProducerLifecycle implements OnApplicationShutdown {
 export interface MessagingModuleOptions {
   /** Run the outbox relay in this process (every service that writes events does). */
   readonly outboxRelay?: boolean;
+  /** Tests run against topics of their own; services use the declared ones. */
+  readonly topics?: Partial<TopicNames>;
 }
 
 @Global()
@@ -84,18 +101,23 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       providers: [
+        { provide: TOPIC_NAMES, useValue: { ...declaredTopicNames(), ...options.topics } },
         {
           provide: KAFKA_CLIENT,
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => createKafkaClient({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }),
         },
         { provide: KafkaProducer, inject: [KAFKA_CLIENT], useFactory: (kafka: Kafka) => new KafkaProducer(kafka) },
-        { provide: DeadLetterPublisher, inject: [KafkaProducer], useFactory: (producer: KafkaProducer) => new DeadLetterPublisher(producer) },
+        {
+          provide: DeadLetterPublisher,
+          inject: [KafkaProducer, TOPIC_NAMES],
+          useFactory: (producer: KafkaProducer, topics: TopicNames) => new DeadLetterPublisher(producer, topics.deadLetter),
+        },
         ConsumerFactory,
         ProducerLifecycle,
         ...relayProviders,
       ],
-      exports: [KAFKA_CLIENT, KafkaProducer, DeadLetterPublisher, ConsumerFactory, ...relayProviders],
+      exports: [TOPIC_NAMES, KAFKA_CLIENT, KafkaProducer, DeadLetterPublisher, ConsumerFactory, ...relayProviders],
     };
   }
 }

@@ -101,8 +101,9 @@ describe('MessageConsumer on the real broker', () => {
     await startConsumer({
       handle: async (value) => {
         attempts.set(value.id, (attempts.get(value.id) ?? 0) + 1);
-        if (value.payload.category === 'refuse-me') throw new NonRetryableError('rule_broken', 'category refused');
-        if (value.payload.category === 'fail-me') throw new TypeError('handler bug');
+        const category = value.type === 'complaint.received' ? value.payload.category : '';
+        if (category === 'refuse-me') throw new NonRetryableError('rule_broken', 'category refused');
+        if (category === 'fail-me') throw new TypeError('handler bug');
         handled.push(value.id);
       },
     });

@@ -32,7 +32,7 @@ export interface MessageConsumerOptions<T> {
   /** Where a group with no committed offset starts. Domain consumers replay from the beginning. */
   readonly fromBeginning?: boolean;
   /** Turns the raw message into the handler's input; a failure dead-letters the message with its reason. */
-  readonly decode: (message: SourceMessage) => DecodeResult<T>;
+  readonly decode: (message: SourceMessage) => DecodeResult<T> | Promise<DecodeResult<T>>;
   /**
    * Does the work, durably, before it returns: the offset is committed only after it resolves.
    * Throw NonRetryableError for a message that can never succeed; anything else is retried.
@@ -180,7 +180,13 @@ export class MessageConsumer<T> {
   }
 
   private async process(source: SourceMessage, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<Outcome> {
-    const decoded = this.options.decode(source);
+    let decoded: DecodeResult<T>;
+    try {
+      decoded = await this.options.decode(source);
+    } catch (error) {
+      // A decoder is pure: if it throws on these bytes, it will throw on them every time.
+      decoded = { ok: false, error: { code: 'decode_failed', message: describeError(error) } };
+    }
     if (!decoded.ok) {
       return this.deadLetter(source, decoded.error.code, decoded.error.message, 1, heartbeat, isRunning);
     }

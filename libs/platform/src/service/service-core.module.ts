@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@app/config';
-import { KAFKA_CLIENT, MessagingModule } from '@app/messaging';
+import { KAFKA_CLIENT, MessagingModule, type TopicNames } from '@app/messaging';
 import { PersistenceModule, type PersistenceModuleOptions } from '@app/persistence';
 import IORedis, { type Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
@@ -53,6 +53,7 @@ class InfrastructureReadiness implements OnModuleInit, OnApplicationShutdown {
 export interface ServiceCoreOptions {
   readonly persistence?: PersistenceModuleOptions;
   readonly outboxRelay?: boolean;
+  readonly topics?: Partial<TopicNames>;
 }
 
 /**
@@ -73,7 +74,7 @@ export class ServiceCoreModule {
         HealthModule.forRoot(),
         AuthModule.forRoot(),
         PersistenceModule.forRoot(options.persistence),
-        MessagingModule.forRoot({ outboxRelay: options.outboxRelay ?? true }),
+        MessagingModule.forRoot({ outboxRelay: options.outboxRelay ?? true, topics: options.topics }),
       ],
       providers: [
         {

@@ -27,7 +27,12 @@ export const EMAIL_MAX_HTML_CHARS = 2_000_000;
 /** How deep into HTML element nesting text is looked for; deeper content is left out. */
 export const EMAIL_MAX_HTML_DEPTH = 500;
 
-export type EmailParseFailureCode = 'too_large' | 'unparseable_email' | 'no_sender' | 'no_text' | 'too_many_attachments';
+export type EmailParseFailureCode =
+  | 'too_large'
+  | 'unparseable_email'
+  | 'no_sender'
+  | 'no_text'
+  | 'too_many_attachments';
 
 /** What is said about an attachment: everything but its content, safe to log and to put in an event. */
 export interface EmailAttachmentMetadata {
@@ -190,8 +195,9 @@ function localeHint(mail: ParsedMail): string | null {
 function bodyText(mail: ParsedMail): Pick<ParsedEmail, 'text' | 'textSource'> {
   const plain = (mail.text ?? '').trim();
   if (plain !== '') return { text: plain, textSource: 'plain' };
-  // mailparser leaves the HTML unconverted (skipHtmlToText) so every HTML body, wherever it sits in
-  // the MIME tree, is converted here the same way: no hard line wrapping, no images, bounded work.
+  // mailparser's own conversion is turned off (skipHtmlToText): it skips an HTML-only body that sits
+  // in multipart/mixed beside attachments, and wraps lines at 80 characters. Here every HTML body is
+  // converted the same way: no hard wrapping, no images, bounded input and depth.
   const html = typeof mail.html === 'string' ? mail.html.slice(0, EMAIL_MAX_HTML_CHARS) : '';
   const converted = html.trim() === '' ? '' : convertHtml(html).trim();
   return converted === '' ? { text: '', textSource: 'none' } : { text: converted, textSource: 'html' };
@@ -261,7 +267,14 @@ export async function parseEmail(raw: Buffer): Promise<EmailParseResult> {
   }
 
   const subject = (mail.subject ?? '').trim();
-  const { text, textSource } = bodyText(mail);
+  let body: Pick<ParsedEmail, 'text' | 'textSource'>;
+  try {
+    body = bodyText(mail);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'conversion failed';
+    return fail('unparseable_email', `the HTML body could not be converted to text: ${reason}`);
+  }
+  const { text, textSource } = body;
   if (subject === '' && text === '') return fail('no_text', 'email has neither a subject nor any body text');
 
   const messageId = mail.messageId === undefined ? null : normaliseMessageId(mail.messageId);

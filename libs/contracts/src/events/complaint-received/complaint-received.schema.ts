@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineEvent } from '../../envelope/envelope.schema';
 import { Channel, Severity } from '../common.schema';
 
-const Attachment = Type.Object(
+export const AttachmentMetadata = Type.Object(
   {
     name: Type.String({ maxLength: 300 }),
     contentType: Type.String({ maxLength: 200 }),
@@ -12,10 +12,16 @@ const Attachment = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A complaint reference as customers read it over the phone: `C-` and two groups of four characters
+ * from 2-9 and A-Z without I and O, so 0/O and 1/I cannot be confused. libs/domain generates them.
+ */
+export const COMPLAINT_REFERENCE_PATTERN = '^C-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$';
+
 export const ComplaintReceivedV1Payload = Type.Object(
   {
     complaintId: Type.String({ format: 'uuid' }),
-    reference: Type.String({ pattern: '^C-[0-9A-HJ-NP-Z]{4}-[0-9A-HJ-NP-Z]{4}$' }),
+    reference: Type.String({ pattern: COMPLAINT_REFERENCE_PATTERN }),
     channel: Channel,
     externalRef: Type.String({ minLength: 1, maxLength: 300 }),
     customerId: Type.String({ format: 'uuid' }),
@@ -30,7 +36,7 @@ export const ComplaintReceivedV1Payload = Type.Object(
     firstRespondedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     receivedAt: Type.String({ format: 'date-time' }),
     locale: Type.Union([Type.String({ maxLength: 35 }), Type.Null()]),
-    attachments: Type.Array(Attachment, { maxItems: 100 }),
+    attachments: Type.Array(AttachmentMetadata, { maxItems: 100 }),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { AttachmentInput, RegisterComplaintCommand } from './register-complaint.command';
+
+/** Where each attachment will be kept: intake's own table for bytes, the channel's location otherwise. */
+export function planAttachmentStorage(attachments: readonly AttachmentInput[]): StoredAttachment[] {
+  return attachments.map((attachment) => ({
+    name: attachment.name,
+    contentType: attachment.contentType,
+    sizeBytes: attachment.sizeBytes,
+    storageKey: attachment.content !== null ? `intake-db:attachment_contents/${randomUUID()}` : attachment.externalLocation,
+  }));
+}
+
+/** A complaint row as intake stores it. */
+export interface ComplaintRow {
+  id: string;
+  reference: string;
+  dedup_key: string;
+  channel: 'hotline' | 'email' | 'instore';
+  external_ref: string;
+  customer_id: string;
+  contact_phone: string | null;
+  contact_email: string | null;
+  contact_name: string | null;
+  loyalty_id: string | null;
+  store_id: string | null;
+  category: string;
+  severity: 'critical' | 'high' | 'normal' | 'low';
+  severity_reason: string;
+  subject: string;
+  description: string;
+  first_responder_id: string | null;
+  first_responded_at: Date | null;
+  received_at: Date;
+  locale: string | null;
+  status: string;
+  attachments: StoredAttachment[];
+  created_at: Date;
+}
+
+export interface StoredAttachment {
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  storageKey: string | null;
+}
+
+export interface ComplaintListFilter {
+  readonly phone?: string;
+  readonly email?: string;
+  readonly status?: string;
+  readonly storeIds?: readonly string[];
+  readonly firstResponderId?: string;
+  readonly after?: { readonly receivedAt: string; readonly id: string };
+  readonly limit: number;
+}
+
+const COMPLAINT_COLUMNS = `id, reference, dedup_key, channel, external_ref, customer_id, contact_phone, contact_email,
+  contact_name, loyalty_id, store_id, category, severity, severity_reason, subject, description, first_responder_id,
+  first_responded_at, received_at, locale, status, attachments, created_at`;
+
+/** Intake's tables, in SQL: every method runs in the caller's transaction (or manager). */
+@Injectable()
+export class ComplaintRepository {
+  /**
+   * The customer these identities belong to, creating one when none is known. Concurrent
+   * transactions with the same new identity converge on one customer: the identity's primary key
+   * makes the later one wait, then read the winner's customer.
+   */
+  async resolveCustomer(manager: EntityManager, identities: readonly string[]): Promise<string> {
+    if (identities.length === 0) return this.insertCustomer(manager);
+    const known = await this.customersOf(manager, identities);
+    const existing = identities.map((identity) => known.get(identity)).find((id) => id !== undefined);
+    const candidate = existing ?? (await this.insertCustomer(manager));
+    const values = identities.flatMap((identity) => [identity, candidate]);
+    const placeholders = identities.map((_, index) => `($${index * 2 + 1}, $${index * 2 + 2}::uuid)`).join(', ');
+    await manager.query(
+      `INSERT INTO customer_identities (identity, customer_id) VALUES ${placeholders} ON CONFLICT (identity) DO NOTHING`,
+      values,
+    );
+    const settled = await this.customersOf(manager, identities);
+    const chosen = identities.map((identity) => settled.get(identity)).find((id) => id !== undefined) ?? candidate;
+    if (existing === undefined && chosen !== candidate) {
+      await manager.query('DELETE FROM customers WHERE id = $1', [candidate]);
+    }
+    return chosen;
+  }
+
+  private async customersOf(manager: EntityManager, identities: readonly string[]): Promise<Map<string, string>> {
+    const rows = (await manager.query('SELECT identity, customer_id FROM customer_identities WHERE identity = ANY($1::text[])', [
+      identities,
+    ])) as Array<{ identity: string; customer_id: string }>;
+    return new Map(rows.map((row) => [row.identity, row.customer_id]));
+  }
+
+  private async insertCustomer(manager: EntityManager): Promise<string> {
+    const id = randomUUID();
+    await manager.query('INSERT INTO customers (id) VALUES ($1)', [id]);
+    return id;
+  }
+
+  /** Inserts the complaint unless its de-duplication key is taken; returns whether it was inserted. */
+  async insertComplaint(
+    manager: EntityManager,
+    complaint: { id: string; reference: string; customerId: string; attachments: StoredAttachment[] },
+    command: RegisterComplaintCommand,
+  ): Promise<boolean> {
+    const inserted = (await manager.query(
+      `INSERT INTO complaints (id, reference, dedup_key, channel, external_ref, customer_id, contact_phone, contact_email,
+         contact_name, loyalty_id, store_id, category, severity, severity_reason, subject, description,
+         first_responder_id, first_responded_at, received_at, locale, attachments)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21::jsonb)
+       ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+      [
+        complaint.id,
+        complaint.reference,
+        command.dedupKey,
+        command.channel,
+        command.externalRef,
+        complaint.customerId,
+        command.contact.phone,
+        command.contact.email,
+        command.contact.name,
+        command.contact.loyaltyId,
+        command.storeId,
+        command.category,
+        command.severity,
+        command.severityReason,
+        command.subject,
+        command.description,
+        command.firstResponderId,
+        command.firstRespondedAt,
+        command.receivedAt,
+        command.locale,
+        JSON.stringify(complaint.attachments),
+      ],
+    )) as unknown[];
+    return inserted.length === 1;
+  }
+
+  async findByDedupKey(manager: EntityManager, dedupKey: string): Promise<ComplaintRow | null> {
+    const rows = (await manager.query(`SELECT ${COMPLAINT_COLUMNS} FROM complaints WHERE dedup_key = $1`, [dedupKey])) as ComplaintRow[];
+    return rows[0] ?? null;
+  }
+
+  async findByIdOrReference(manager: EntityManager, idOrReference: string): Promise<ComplaintRow | null> {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrReference);
+    const rows = (await manager.query(
+      `SELECT ${COMPLAINT_COLUMNS} FROM complaints WHERE ${isUuid ? 'id = $1::uuid' : 'reference = upper($1)'}`,
+      [idOrReference],
+    )) as ComplaintRow[];
+    return rows[0] ?? null;
+  }
+
+  async list(manager: EntityManager, filter: ComplaintListFilter): Promise<ComplaintRow[]> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    const add = (sql: (placeholder: string) => string, value: unknown) => {
+      values.push(value);
+      conditions.push(sql(`$${values.length}`));
+    };
+    if (filter.phone !== undefined) add((p) => `contact_phone = ${p}`, filter.phone);
+    if (filter.email !== undefined) add((p) => `contact_email = ${p}`, filter.email);
+    if (filter.status !== undefined) add((p) => `status = ${p}`, filter.status);
+    if (filter.storeIds !== undefined) add((p) => `store_id = ANY(${p}::text[])`, filter.storeIds);
+    if (filter.firstResponderId !== undefined) add((p) => `first_responder_id = ${p}`, filter.firstResponderId);
+    if (filter.after !== undefined) {
+      values.push(filter.after.receivedAt, filter.after.id);
+      conditions.push(`(received_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
+    }
+    values.push(filter.limit);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    return (await manager.query(
+      `SELECT ${COMPLAINT_COLUMNS} FROM complaints ${where} ORDER BY received_at DESC, id DESC LIMIT $${values.length}`,
+      values,
+    )) as ComplaintRow[];
+  }
+
+  async countForCustomer(manager: EntityManager, customerId: string): Promise<number> {
+    const [row] = (await manager.query('SELECT count(*)::int AS n FROM complaints WHERE customer_id = $1', [customerId])) as Array<{ n: number }>;
+    return row?.n ?? 0;
+  }
+
+  /** Keeps the bytes of attachments that carry content; `stored` gives each its storage key. */
+  async insertAttachmentContents(
+    manager: EntityManager,
+    complaintId: string,
+    attachments: readonly AttachmentInput[],
+    stored: readonly StoredAttachment[],
+  ): Promise<void> {
+    for (const [index, attachment] of attachments.entries()) {
+      const storageKey = stored[index]?.storageKey;
+      if (attachment.content === null || storageKey === undefined || storageKey === null) continue;
+      await manager.query(
+        `INSERT INTO attachment_contents (storage_key, complaint_id, name, content_type, size_bytes, content)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [storageKey, complaintId, attachment.name, attachment.contentType, attachment.sizeBytes, attachment.content],
+      );
+    }
+  }
+
+  async linkEmailMessage(manager: EntityManager, messageId: string, complaintId: string): Promise<void> {
+    await manager.query('INSERT INTO email_thread_messages (message_id, complaint_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      messageId,
+      complaintId,
+    ]);
+  }
+
+  /** The complaint a mail belongs to: the first of its referenced Message-IDs that intake has seen. */
+  async findThreadComplaint(manager: EntityManager, messageIds: readonly string[]): Promise<string | null> {
+    if (messageIds.length === 0) return null;
+    const rows = (await manager.query(
+      'SELECT complaint_id FROM email_thread_messages WHERE message_id = ANY($1::text[]) LIMIT 1',
+      [messageIds],
+    )) as Array<{ complaint_id: string }>;
+    return rows[0]?.complaint_id ?? null;
+  }
+
+  async insertCustomerMessage(
+    manager: EntityManager,
+    message: { id: string; complaintId: string; dedupKey: string; channel: string; subject: string; body: string; attachments: StoredAttachment[]; receivedAt: string },
+  ): Promise<boolean> {
+    const rows = (await manager.query(
+      `INSERT INTO customer_messages (id, complaint_id, dedup_key, channel, subject, body, attachments, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+      [message.id, message.complaintId, message.dedupKey, message.channel, message.subject, message.body, JSON.stringify(message.attachments), message.receivedAt],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+}

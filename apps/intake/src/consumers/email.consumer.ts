@@ -1,0 +1,74 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { dedupKey, findReferenceInSubject, type PhoneRegion } from '@app/domain';
+import { ConsumerFactory, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
+import { DataSource } from 'typeorm';
+import { emailAttachments, emailToCommand } from '../channels/channel-command.mapper';
+import { parseEmail, type ParsedEmail } from '../channels/email/email-message.parser';
+import { ComplaintIntakeService } from '../complaints/complaint-intake.service';
+import { ComplaintRepository } from '../complaints/complaint.repository';
+
+/**
+ * Raw RFC 5322 mail from complaints.channel.email. A reply is threaded onto its complaint when its
+ * In-Reply-To/References name a message of the complaint's thread, or when its subject carries the
+ * complaint's reference and it comes from the complaint's own email address (a reference alone is
+ * not proof enough to write into someone's complaint); anything else is a new complaint.
+ */
+@Injectable()
+export class EmailConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly consumer: MessageConsumer<ParsedEmail>;
+
+  constructor(
+    factory: ConsumerFactory,
+    private readonly intake: ComplaintIntakeService,
+    private readonly complaints: ComplaintRepository,
+    private readonly dataSource: DataSource,
+    @Inject(TOPIC_NAMES) topics: TopicNames,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const region = config.intake.defaultPhoneRegion as PhoneRegion;
+    this.consumer = factory.create<ParsedEmail>('email', {
+      topics: [topics.email],
+      decode: (message) =>
+        message.value === null
+          ? { ok: false, error: { code: 'unparseable_email', message: 'empty message value' } }
+          : parseEmail(message.value),
+      handle: async (email) => {
+        const threadComplaint = await this.threadOf(email);
+        if (threadComplaint !== null) {
+          await this.intake.appendCustomerMessage({
+            complaintId: threadComplaint,
+            dedupKey: dedupKey('email', { messageId: email.messageId }),
+            channel: 'email',
+            subject: email.subject,
+            body: email.text,
+            attachments: emailAttachments(email),
+            receivedAt: new Date().toISOString(),
+            emailMessageId: email.messageId,
+          });
+          return;
+        }
+        const { command, identities } = emailToCommand(email, region, new Date());
+        await this.intake.register(command, identities);
+      },
+    });
+  }
+
+  private async threadOf(email: ParsedEmail): Promise<string | null> {
+    const manager = this.dataSource.manager;
+    const byHeaders = await this.complaints.findThreadComplaint(manager, [...email.inReplyTo, ...email.references]);
+    if (byHeaders !== null) return byHeaders;
+    const reference = findReferenceInSubject(email.subject);
+    if (reference === null) return null;
+    const complaint = await this.complaints.findByIdOrReference(manager, reference);
+    return complaint !== null && complaint.contact_email === email.from.address ? complaint.id : null;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

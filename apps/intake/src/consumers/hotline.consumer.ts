@@ -1,0 +1,41 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { decodeHotlineCall, type HotlineCallV1 } from '@app/contracts';
+import type { PhoneRegion } from '@app/domain';
+import { ConsumerFactory, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
+import { hotlineCallToCommand } from '../channels/channel-command.mapper';
+import { ComplaintIntakeService } from '../complaints/complaint-intake.service';
+
+/** Telephony calls and the agent API's registrations, from complaints.channel.hotline. */
+@Injectable()
+export class HotlineConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly consumer: MessageConsumer<HotlineCallV1>;
+
+  constructor(
+    factory: ConsumerFactory,
+    intake: ComplaintIntakeService,
+    @Inject(TOPIC_NAMES) topics: TopicNames,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const region = config.intake.defaultPhoneRegion as PhoneRegion;
+    this.consumer = factory.create<HotlineCallV1>('hotline', {
+      topics: [topics.hotline],
+      decode: (message) => decodeHotlineCall(message.value),
+      handle: async (call) => {
+        const { command, identities } = hotlineCallToCommand(call, region, {
+          complaintId: call.complaintId ?? null,
+          reference: call.reference ?? null,
+        });
+        await intake.register(command, identities);
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop();
+  }
+}
