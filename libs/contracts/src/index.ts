@@ -9,3 +9,5 @@ export * from './channels/hotline/hotline-call.schema';
 export * from './channels/hotline/hotline-call.examples';
 export * from './channels/instore/instore-ticket.schema';
 export * from './channels/instore/instore-ticket.examples';
+export * from './channels/channel-fields.schema';
+export * from './events/complaint-customer-message-received/complaint-customer-message-received.schema';

@@ -41,3 +41,4 @@ export { runService } from './bootstrap/run-service';
 
 // Service composition
 export { REDIS_CLIENT, ServiceCoreModule, type ServiceCoreOptions } from './service/service-core.module';
+export { SchemaValidationPipe, type ValidationErrorBody } from './validation/schema-validation.pipe';

@@ -135,7 +135,8 @@ export function emailAttachments(email: ParsedEmail): AttachmentInput[] {
 export function emailToCommand(email: ParsedEmail, region: PhoneRegion, now: Date): MappedComplaint {
   const { contact, identities } = contactOf({ email: email.from.address, name: email.from.name }, region);
   const severity = deriveSeverity({ given: null, category: 'email', text: `${email.subject}\n${email.text}` });
-  const description = email.text.trim() || email.subject.trim();
+  // Events carry at most 100,000 characters of text and 500 of subject; the full mail stays in Kafka.
+  const description = (email.text.trim() || email.subject.trim()).slice(0, 100_000);
   return {
     identities,
     command: {
@@ -149,7 +150,7 @@ export function emailToCommand(email: ParsedEmail, region: PhoneRegion, now: Dat
       category: 'general',
       severity: severity.severity,
       severityReason: severity.reason,
-      subject: email.subject.trim() || subjectFrom(description),
+      subject: (email.subject.trim() || subjectFrom(description)).slice(0, 500),
       description,
       firstResponderId: null,
       firstRespondedAt: null,
