@@ -1,6 +1,7 @@
 export * from './consumer/backoff';
 export * from './consumer/dead-letter';
 export * from './consumer/errors';
+export * from './consumer/managed-consumer';
 export * from './consumer/message-consumer';
 export * from './idempotency/processed-events';
 export * from './kafka-client.factory';

@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { dedupKey, findReferenceInSubject, type PhoneRegion } from '@app/domain';
-import { ConsumerFactory, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
+import { ConsumerFactory, ManagedConsumer, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
 import { DataSource } from 'typeorm';
 import { emailAttachments, emailToCommand } from '../channels/channel-command.mapper';
 import { parseEmail, type ParsedEmail } from '../channels/email/email-message.parser';
@@ -15,8 +15,8 @@ import { ComplaintRepository } from '../complaints/complaint.repository';
  * not proof enough to write into someone's complaint); anything else is a new complaint.
  */
 @Injectable()
-export class EmailConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly consumer: MessageConsumer<ParsedEmail>;
+export class EmailConsumer extends ManagedConsumer<ParsedEmail> {
+  protected readonly consumer: MessageConsumer<ParsedEmail>;
 
   constructor(
     factory: ConsumerFactory,
@@ -26,6 +26,7 @@ export class EmailConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(TOPIC_NAMES) topics: TopicNames,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    super();
     const region = config.intake.defaultPhoneRegion as PhoneRegion;
     this.consumer = factory.create<ParsedEmail>('email', {
       topics: [topics.email],
@@ -62,13 +63,5 @@ export class EmailConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     if (reference === null) return null;
     const complaint = await this.complaints.findByIdOrReference(manager, reference);
     return complaint !== null && complaint.contact_email === email.from.address ? complaint.id : null;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
   }
 }

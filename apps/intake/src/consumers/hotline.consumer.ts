@@ -1,15 +1,15 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { decodeHotlineCall, type HotlineCallV1 } from '@app/contracts';
 import type { PhoneRegion } from '@app/domain';
-import { ConsumerFactory, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
+import { ConsumerFactory, ManagedConsumer, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
 import { hotlineCallToCommand } from '../channels/channel-command.mapper';
 import { ComplaintIntakeService } from '../complaints/complaint-intake.service';
 
 /** Telephony calls and the agent API's registrations, from complaints.channel.hotline. */
 @Injectable()
-export class HotlineConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly consumer: MessageConsumer<HotlineCallV1>;
+export class HotlineConsumer extends ManagedConsumer<HotlineCallV1> {
+  protected readonly consumer: MessageConsumer<HotlineCallV1>;
 
   constructor(
     factory: ConsumerFactory,
@@ -17,6 +17,7 @@ export class HotlineConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(TOPIC_NAMES) topics: TopicNames,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    super();
     const region = config.intake.defaultPhoneRegion as PhoneRegion;
     this.consumer = factory.create<HotlineCallV1>('hotline', {
       topics: [topics.hotline],
@@ -29,13 +30,5 @@ export class HotlineConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         await intake.register(command, identities);
       },
     });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
   }
 }

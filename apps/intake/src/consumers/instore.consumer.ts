@@ -1,15 +1,15 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { decodeInstoreTicket, type InstoreTicketV1 } from '@app/contracts';
 import type { PhoneRegion } from '@app/domain';
-import { ConsumerFactory, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
+import { ConsumerFactory, ManagedConsumer, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
 import { instoreTicketToCommand } from '../channels/channel-command.mapper';
 import { ComplaintIntakeService } from '../complaints/complaint-intake.service';
 
 /** Tickets from store tablets and POS, from complaints.channel.instore. */
 @Injectable()
-export class InstoreConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly consumer: MessageConsumer<InstoreTicketV1>;
+export class InstoreConsumer extends ManagedConsumer<InstoreTicketV1> {
+  protected readonly consumer: MessageConsumer<InstoreTicketV1>;
 
   constructor(
     factory: ConsumerFactory,
@@ -17,6 +17,7 @@ export class InstoreConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(TOPIC_NAMES) topics: TopicNames,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    super();
     const region = config.intake.defaultPhoneRegion as PhoneRegion;
     this.consumer = factory.create<InstoreTicketV1>('instore', {
       topics: [topics.instore],
@@ -26,13 +27,5 @@ export class InstoreConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         await intake.register(command, identities);
       },
     });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
   }
 }
