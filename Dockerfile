@@ -13,7 +13,8 @@ WORKDIR /app
 
 # Dependencies first, so a source change does not reinstall them.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Installs exactly the locked versions (npm ci refuses this lock: it lacks other platforms' optional binaries).
+RUN npm install --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
@@ -34,15 +35,8 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 
-# tsc leaves the @app/* path aliases of tsconfig.json in the emitted require() calls. Linking each
-# compiled library under node_modules/@app lets plain node resolve them, with no runtime loader.
-RUN set -eu; \
-    test -f "dist/apps/${APP}/src/main.js" || { echo "APP must be intake, workflow or analytics, got '${APP}'" >&2; exit 1; }; \
-    mkdir -p node_modules/@app; \
-    for lib in dist/libs/*/; do \
-      name="$(basename "$lib")"; \
-      ln -sfn "../../dist/libs/${name}/src" "node_modules/@app/${name}"; \
-    done
+# The build rewrites the @app/* path aliases into relative requires (tsc-alias), so plain node runs it.
+RUN test -f "dist/apps/${APP}/src/main.js" || { echo "APP must be intake, workflow or analytics, got '${APP}'" >&2; exit 1; }
 
 # 1000 is the base image's `node` user. Numeric, so Kubernetes can verify runAsNonRoot.
 USER 1000:1000

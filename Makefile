@@ -32,7 +32,7 @@ migrate: stack
 	@$(TS_NODE) scripts/migrate.ts
 
 build: install
-	@npx --no-install tsc -p tsconfig.build.json && npx --no-install tsc-alias -p tsconfig.build.json
+	@npm run --silent build
 
 up: migrate build
 	@bash stack/run-services.sh
