@@ -11,3 +11,4 @@ export * from './channels/instore/instore-ticket.schema';
 export * from './channels/instore/instore-ticket.examples';
 export * from './channels/channel-fields.schema';
 export * from './events/complaint-customer-message-received/complaint-customer-message-received.schema';
+export * from './events/workflow/workflow-events.schema';

@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { ComplaintCustomerMessageReceivedV1Event } from './complaint-customer-message-received/complaint-customer-message-received.schema';
 import { ComplaintReceivedV1Event } from './complaint-received/complaint-received.schema';
+import { WORKFLOW_EVENTS } from './workflow/workflow-events.schema';
 
 /**
  * Every (type, version) the system produces or accepts. Versioning rule: adding an optional payload
@@ -8,7 +9,7 @@ import { ComplaintReceivedV1Event } from './complaint-received/complaint-receive
  * meaning) adds a new version beside the old one, and producers move to it only once every consumer
  * accepts it. A consumer meeting a (type, version) not listed here dead-letters it.
  */
-export const EVENT_CATALOG = [ComplaintReceivedV1Event, ComplaintCustomerMessageReceivedV1Event] as const;
+export const EVENT_CATALOG = [ComplaintReceivedV1Event, ComplaintCustomerMessageReceivedV1Event, ...WORKFLOW_EVENTS] as const;
 
 type Definition = (typeof EVENT_CATALOG)[number];
 
