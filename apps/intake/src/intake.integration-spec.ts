@@ -15,6 +15,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { dropSchema } from '@app/persistence';
 import { normalisePhone } from '@app/domain';
+import { hotlineCallToCommand } from './channels/channel-command.mapper';
+import { ComplaintIntakeService } from './complaints/complaint-intake.service';
 import { IntakeModule } from './intake.module';
 
 describe('intake on the real stack', () => {
@@ -240,6 +242,29 @@ describe('intake on the real stack', () => {
     expect(new Set(rows.map((row) => row.customer_id)).size).toBe(1);
     const view = await http().get(`/complaints/${rows[0]?.id}`).set('Authorization', as(opsPrincipal())).expect(200);
     expect(view.body.customer.complaintCount).toBe(3);
+  });
+
+  it('converges concurrent first complaints of a new customer on one customer record', async () => {
+    const intake = app.get(ComplaintIntakeService);
+    for (let round = 0; round < 5; round += 1) {
+      let digits = '123456';
+      do digits = String(100000 + Math.floor(Math.random() * 899999));
+      while (normalisePhone(`07911 ${digits}`, 'GB') === null);
+      const email = `race.${randomUUID().slice(0, 8)}@customer.example`;
+      // Some calls know only the phone, some the phone and the email: they race on the same identities.
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => {
+          const call = hotlineCall({ agentId: agent.subject, callerNumber: `+44 7911 ${digits}`, ...(index % 2 === 1 ? { callerEmail: email } : {}) });
+          const { command, identities } = hotlineCallToCommand(call, 'GB');
+          return intake.register(command, identities);
+        }),
+      );
+      expect(new Set(outcomes.map((outcome) => outcome.customerId)).size).toBe(1);
+      const owners = (await app.get(DataSource).query('SELECT DISTINCT customer_id FROM customer_identities WHERE identity = ANY($1::text[])', [
+        [`phone:+447911${digits}`, `email:${email}`],
+      ])) as unknown[];
+      expect(owners).toHaveLength(1);
+    }
   });
 
   describe('agent API', () => {

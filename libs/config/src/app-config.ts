@@ -22,4 +22,12 @@ export interface AppConfig {
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly outbox: { readonly pollMs: number; readonly batchSize: number };
   readonly intake: { readonly defaultPhoneRegion: string; readonly maxEmailBytes: number };
+  readonly workflow: {
+    readonly escalationAcknowledgeMs: number;
+    readonly warningShare: number;
+    readonly reopenWindowMs: number;
+    readonly reconcileIntervalMs: number;
+    /** Parsed but not yet checked against the SLA target schema, which the workflow service owns. */
+    readonly slaTargets: unknown;
+  };
 }

@@ -29,6 +29,12 @@ export const EnvSchema = Type.Object({
   LOG_PRETTY: Type.Boolean({ default: false }),
   PHONE_DEFAULT_REGION: Type.String({ default: 'GB', pattern: '^[A-Z]{2}$' }),
   INTAKE_MAX_EMAIL_BYTES: Type.Integer({ default: 25 * 1024 * 1024, minimum: 1024, maximum: 100 * 1024 * 1024 }),
+  WORKFLOW_ESCALATION_ACK_MS: Type.Integer({ default: 30 * 60 * 1000, minimum: 1 }),
+  WORKFLOW_WARNING_SHARE: Type.Number({ default: 0.75, exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+  WORKFLOW_REOPEN_WINDOW_MS: Type.Integer({ default: 14 * 24 * 60 * 60 * 1000, minimum: 0 }),
+  WORKFLOW_RECONCILE_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 100 }),
+  /** SLA targets as JSON, e.g. {"critical":{"firstResponseMs":900000,"resolutionMs":14400000}}; defaults otherwise. */
+  SLA_TARGETS_JSON: Type.Optional(Type.String({ minLength: 2 })),
   OUTBOX_POLL_MS: Type.Integer({ default: 200, minimum: 10, maximum: 60000 }),
   OUTBOX_BATCH_SIZE: Type.Integer({ default: 500, minimum: 1, maximum: 10000 }),
 });

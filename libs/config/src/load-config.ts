@@ -36,6 +36,14 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
   if (!validateEnv(env)) {
     throw new ConfigError((validateEnv.errors ?? []).map(describe));
   }
+  let slaTargets: unknown = null;
+  if (env.SLA_TARGETS_JSON !== undefined) {
+    try {
+      slaTargets = JSON.parse(env.SLA_TARGETS_JSON);
+    } catch {
+      throw new ConfigError(['SLA_TARGETS_JSON: is not valid JSON']);
+    }
+  }
   const usingDevelopmentSecret = env.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET;
   if (env.NODE_ENV === 'production' && usingDevelopmentSecret) {
     throw new ConfigError(['AUTH_JWT_SECRET: the development default must not be used when NODE_ENV=production']);
@@ -59,5 +67,12 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
     outbox: { pollMs: env.OUTBOX_POLL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
     intake: { defaultPhoneRegion: env.PHONE_DEFAULT_REGION, maxEmailBytes: env.INTAKE_MAX_EMAIL_BYTES },
+    workflow: {
+      escalationAcknowledgeMs: env.WORKFLOW_ESCALATION_ACK_MS,
+      warningShare: env.WORKFLOW_WARNING_SHARE,
+      reopenWindowMs: env.WORKFLOW_REOPEN_WINDOW_MS,
+      reconcileIntervalMs: env.WORKFLOW_RECONCILE_INTERVAL_MS,
+      slaTargets,
+    },
   };
 }

@@ -83,6 +83,9 @@ export class ComplaintRepository {
     const settled = await this.customersOf(manager, identities);
     const chosen = identities.map((identity) => settled.get(identity)).find((id) => id !== undefined) ?? candidate;
     if (existing === undefined && chosen !== candidate) {
+      // A concurrent transaction created this customer first under one of the identities: the ones
+      // this transaction did insert join that customer, and the customer created here is dropped.
+      await manager.query('UPDATE customer_identities SET customer_id = $1 WHERE customer_id = $2', [chosen, candidate]);
       await manager.query('DELETE FROM customers WHERE id = $1', [candidate]);
     }
     return chosen;
