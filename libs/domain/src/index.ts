@@ -2,3 +2,8 @@ export * from './intake/complaint-reference';
 export * from './intake/customer-contact';
 export * from './intake/deduplication-key';
 export * from './intake/severity';
+export * from './workflow/business-calendar';
+export * from './workflow/complaint-lifecycle';
+export * from './workflow/escalation';
+export * from './workflow/ownership';
+export * from './workflow/sla-clock';
