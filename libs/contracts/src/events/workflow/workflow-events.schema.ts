@@ -14,9 +14,11 @@ export const LifecycleState = Type.Union(LIFECYCLE_STATES.map((state) => Type.Li
 export const DEADLINE_KINDS = ['first_response', 'resolution'] as const;
 export const DeadlineKind = Type.Union(DEADLINE_KINDS.map((kind) => Type.Literal(kind)));
 
+export const COMPENSATION_TYPES = ['refund', 'replacement', 'voucher', 'other'] as const;
+
 export const Compensation = Type.Object(
   {
-    type: Type.Union(['refund', 'replacement', 'voucher', 'other'].map((type) => Type.Literal(type))),
+    type: Type.Union(COMPENSATION_TYPES.map((type) => Type.Literal(type))),
     amount: Type.Number({ minimum: 0, maximum: 1_000_000 }),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
   },

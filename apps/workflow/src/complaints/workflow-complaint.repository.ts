@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import type { BusinessCalendar, SlaClock } from '@app/domain';
+import type { EntityManager } from 'typeorm';
+
+export type LifecycleStateName = 'new' | 'acknowledged' | 'in_progress' | 'waiting_customer' | 'resolved' | 'reopened' | 'closed';
+export type DeadlineKindName = 'first_response' | 'resolution';
+
+export interface WorkflowComplaintRow {
+  id: string;
+  reference: string;
+  channel: string;
+  store_id: string | null;
+  category: string;
+  severity: string;
+  customer_id: string;
+  state: LifecycleStateName;
+  owner_id: string | null;
+  received_at: Date;
+  first_responded_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  reopen_count: number;
+  escalation_level: number;
+  resolution: Record<string, unknown> | null;
+  version: number;
+}
+
+export interface DeadlineRow {
+  complaint_id: string;
+  kind: DeadlineKindName;
+  cycle: number;
+  calendar: unknown;
+  target_ms: string;
+  started_at: Date;
+  consumed_ms: string;
+  paused_at: Date | null;
+  due_at: Date | null;
+  warn_at: Date | null;
+  met_at: Date | null;
+  warned_at: Date | null;
+  breached_at: Date | null;
+  version: number;
+  pauses: Array<{ from: string; to: string }>;
+}
+
+/** A stored deadline: the domain's clock, its calendar, its cycle and when it warns. */
+export interface StoredDeadline {
+  readonly complaintId: string;
+  readonly cycle: number;
+  readonly calendar: BusinessCalendar;
+  readonly clock: SlaClock;
+  readonly warnAt: Date | null;
+}
+
+export function storedDeadline(row: DeadlineRow): StoredDeadline {
+  return {
+    complaintId: row.complaint_id,
+    cycle: row.cycle,
+    calendar: row.calendar as BusinessCalendar,
+    warnAt: row.warn_at,
+    clock: {
+      kind: row.kind,
+      targetMs: Number(row.target_ms),
+      startedAt: row.started_at,
+      consumedBusinessMs: Number(row.consumed_ms),
+      pausedAt: row.paused_at,
+      pauses: row.pauses.map((pause) => ({ from: new Date(pause.from), to: new Date(pause.to) })),
+      dueAt: row.due_at,
+      metAt: row.met_at,
+      version: row.version,
+    },
+  };
+}
+
+const COMPLAINT_COLUMNS = `id, reference, channel, store_id, category, severity, customer_id, state, owner_id, received_at,
+  first_responded_at, resolved_at, closed_at, reopen_count, escalation_level, resolution, version`;
+const DEADLINE_COLUMNS = `complaint_id, kind, cycle, calendar, target_ms, started_at, consumed_ms, paused_at, due_at, warn_at, met_at,
+  warned_at, breached_at, version, pauses`;
+
+/** Workflow's tables, in SQL; every method runs in the caller's transaction (or manager). */
+@Injectable()
+export class WorkflowComplaintRepository {
+  async insert(
+    manager: EntityManager,
+    complaint: Omit<WorkflowComplaintRow, 'resolved_at' | 'closed_at' | 'reopen_count' | 'escalation_level' | 'resolution' | 'version'>,
+  ): Promise<boolean> {
+    const rows = (await manager.query(
+      `INSERT INTO complaints (id, reference, channel, store_id, category, severity, customer_id, state, owner_id, received_at, first_responded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        complaint.id,
+        complaint.reference,
+        complaint.channel,
+        complaint.store_id,
+        complaint.category,
+        complaint.severity,
+        complaint.customer_id,
+        complaint.state,
+        complaint.owner_id,
+        complaint.received_at,
+        complaint.first_responded_at,
+      ],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+
+  async find(manager: EntityManager, id: string, forUpdate = false): Promise<WorkflowComplaintRow | null> {
+    const rows = (await manager.query(`SELECT ${COMPLAINT_COLUMNS} FROM complaints WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [
+      id,
+    ])) as WorkflowComplaintRow[];
+    return rows[0] ?? null;
+  }
+
+  async update(manager: EntityManager, id: string, changes: Partial<Omit<WorkflowComplaintRow, 'id' | 'version'>>): Promise<void> {
+    const entries = Object.entries(changes);
+    if (entries.length === 0) return;
+    const sets = entries.map(([column], index) => `${column} = $${index + 2}${column === 'resolution' ? '::jsonb' : ''}`);
+    const values = entries.map(([column, value]) => (column === 'resolution' && value !== null ? JSON.stringify(value) : value));
+    await manager.query(`UPDATE complaints SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1`, [id, ...values]);
+  }
+
+  async deadlines(manager: EntityManager, complaintId: string, forUpdate = false): Promise<DeadlineRow[]> {
+    return (await manager.query(
+      `SELECT ${DEADLINE_COLUMNS} FROM sla_deadlines WHERE complaint_id = $1 ORDER BY kind ${forUpdate ? 'FOR UPDATE' : ''}`,
+      [complaintId],
+    )) as DeadlineRow[];
+  }
+
+  async deadline(manager: EntityManager, complaintId: string, kind: DeadlineKindName, forUpdate = false): Promise<DeadlineRow | null> {
+    const rows = (await manager.query(
+      `SELECT ${DEADLINE_COLUMNS} FROM sla_deadlines WHERE complaint_id = $1 AND kind = $2 ${forUpdate ? 'FOR UPDATE' : ''}`,
+      [complaintId, kind],
+    )) as DeadlineRow[];
+    return rows[0] ?? null;
+  }
+
+  /** Writes a deadline's whole state; a new cycle (after a reopen) clears its notifications. */
+  async saveDeadline(manager: EntityManager, deadline: StoredDeadline): Promise<void> {
+    const { clock } = deadline;
+    await manager.query(
+      `INSERT INTO sla_deadlines (complaint_id, kind, cycle, calendar, target_ms, started_at, consumed_ms, paused_at, due_at, warn_at, met_at,
+         version, pauses)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+       ON CONFLICT (complaint_id, kind) DO UPDATE SET
+         warned_at = CASE WHEN sla_deadlines.cycle <> EXCLUDED.cycle THEN NULL ELSE sla_deadlines.warned_at END,
+         breached_at = CASE WHEN sla_deadlines.cycle <> EXCLUDED.cycle THEN NULL ELSE sla_deadlines.breached_at END,
+         cycle = EXCLUDED.cycle, calendar = EXCLUDED.calendar, target_ms = EXCLUDED.target_ms, started_at = EXCLUDED.started_at,
+         consumed_ms = EXCLUDED.consumed_ms, paused_at = EXCLUDED.paused_at, due_at = EXCLUDED.due_at, warn_at = EXCLUDED.warn_at,
+         met_at = EXCLUDED.met_at, version = EXCLUDED.version, pauses = EXCLUDED.pauses`,
+      [
+        deadline.complaintId,
+        clock.kind,
+        deadline.cycle,
+        JSON.stringify(deadline.calendar),
+        clock.targetMs,
+        clock.startedAt,
+        clock.consumedBusinessMs,
+        clock.pausedAt,
+        clock.dueAt,
+        deadline.warnAt,
+        clock.metAt,
+        clock.version,
+        JSON.stringify(clock.pauses.map((pause) => ({ from: pause.from.toISOString(), to: pause.to.toISOString() }))),
+      ],
+    );
+  }
+
+  async markNotified(manager: EntityManager, complaintId: string, kind: DeadlineKindName, phase: 'warning' | 'breach', at: Date): Promise<void> {
+    await manager.query(`UPDATE sla_deadlines SET ${phase === 'warning' ? 'warned_at' : 'breached_at'} = $3 WHERE complaint_id = $1 AND kind = $2`, [
+      complaintId,
+      kind,
+      at,
+    ]);
+  }
+
+  /** Deadlines with a notification still to come, for reconciliation with the timer queue. */
+  async pendingDeadlines(manager: EntityManager, afterKey: { complaintId: string; kind: string } | null, limit: number): Promise<DeadlineRow[]> {
+    return (await manager.query(
+      `SELECT ${DEADLINE_COLUMNS} FROM sla_deadlines
+       WHERE met_at IS NULL AND due_at IS NOT NULL AND breached_at IS NULL
+         AND ($1::uuid IS NULL OR (complaint_id, kind) > ($1::uuid, $2::text))
+       ORDER BY complaint_id, kind LIMIT $3`,
+      [afterKey?.complaintId ?? null, afterKey?.kind ?? '', limit],
+    )) as DeadlineRow[];
+  }
+
+  async history(manager: EntityManager, complaintId: string, kind: string, actor: string | null, detail: Record<string, unknown>, at: Date): Promise<void> {
+    await manager.query('INSERT INTO complaint_history (complaint_id, at, kind, actor, detail) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+      complaintId,
+      at,
+      kind,
+      actor,
+      JSON.stringify(detail),
+    ]);
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import {
+  ALWAYS_OPEN,
+  businessCalendarProblems,
+  DEFAULT_SLA_TARGETS,
+  slaTargetProblems,
+  slaTargetsFor,
+  startClock,
+  targetMsFor,
+  warningAt,
+  type BusinessCalendar,
+  type DeadlineKind,
+  type SeverityLevel,
+  type SlaChannel,
+  type SlaClock,
+  type SlaTargets,
+} from '@app/domain';
+import type { EntityManager } from 'typeorm';
+import type { StoredDeadline } from '../complaints/workflow-complaint.repository';
+import type { TimerJob } from '../timers/timer-jobs';
+
+/**
+ * SLA targets (configuration) and calendars: the hotline operation runs 24×7; complaints raised in a
+ * store run against that store's calendar (opening hours, holidays, time zone) when one is configured.
+ */
+@Injectable()
+export class SlaPolicyService {
+  readonly targets: SlaTargets;
+  readonly warningShare: number;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const configured = config.workflow.slaTargets;
+    this.targets = configured === null ? DEFAULT_SLA_TARGETS : (configured as SlaTargets);
+    const problems = configured === null ? [] : slaTargetProblems(this.targets);
+    if (problems.length > 0) throw new Error(`SLA_TARGETS_JSON: ${problems.join('; ')}`);
+    this.warningShare = config.workflow.warningShare;
+  }
+
+  async calendarFor(manager: EntityManager, channel: string, storeId: string | null): Promise<BusinessCalendar> {
+    if (channel !== 'instore' || storeId === null) return ALWAYS_OPEN;
+    const [row] = (await manager.query('SELECT time_zone, opening_hours, holidays FROM store_calendars WHERE store_id = $1', [storeId])) as Array<{
+      time_zone: string;
+      opening_hours: Record<string, Array<{ open: string; close: string }>>;
+      holidays: string[];
+    }>;
+    if (row === undefined) return ALWAYS_OPEN;
+    const calendar = { kind: 'store', timeZone: row.time_zone, openingHours: row.opening_hours, holidays: row.holidays } as BusinessCalendar;
+    return businessCalendarProblems(calendar).length === 0 ? calendar : ALWAYS_OPEN;
+  }
+
+  targetMs(severity: string, channel: string, kind: DeadlineKind): number {
+    return targetMsFor(slaTargetsFor(this.targets, severity as SeverityLevel, channel as SlaChannel), kind);
+  }
+
+  start(complaintId: string, calendar: BusinessCalendar, kind: DeadlineKind, targetMs: number, startedAt: Date): StoredDeadline {
+    return this.stored(complaintId, 1, calendar, startClock(calendar, { kind, targetMs }, startedAt));
+  }
+
+  stored(complaintId: string, cycle: number, calendar: BusinessCalendar, clock: SlaClock): StoredDeadline {
+    return { complaintId, cycle, calendar, clock, warnAt: warningAt(clock, calendar, this.warningShare) };
+  }
+}
+
+/** The timers a stored deadline needs now: none when met or paused; else its warning (if ahead of due) and breach. */
+export function timersOf(deadline: StoredDeadline): TimerJob[] {
+  const { clock } = deadline;
+  if (clock.metAt !== null || clock.dueAt === null || clock.pausedAt !== null) return [];
+  const base = { complaintId: deadline.complaintId, kind: clock.kind, version: clock.version };
+  const jobs: TimerJob[] = [];
+  if (deadline.warnAt !== null && deadline.warnAt < clock.dueAt) {
+    jobs.push({ name: 'sla-deadline', data: { ...base, phase: 'warning', at: deadline.warnAt.toISOString() } });
+  }
+  jobs.push({ name: 'sla-deadline', data: { ...base, phase: 'breach', at: clock.dueAt.toISOString() } });
+  return jobs;
+}

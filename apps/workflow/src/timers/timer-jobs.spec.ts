@@ -1,0 +1,22 @@
+import { timerJobId, type TimerJob } from './timer-jobs';
+
+describe('timerJobId', () => {
+  const complaintId = '5d0b8a2e-6f3c-4b71-9e2a-1c4d7f8b3a90';
+
+  it('is deterministic per deadline, phase and version', () => {
+    const job: TimerJob = { name: 'sla-deadline', data: { complaintId, kind: 'first_response', phase: 'breach', version: 3, at: '2026-11-23T10:00:00.000Z' } };
+    expect(timerJobId(job)).toBe(`sla-${complaintId}-first-response-breach-v3`);
+    expect(timerJobId({ ...job, data: { ...job.data, version: 4 } })).not.toBe(timerJobId(job));
+  });
+
+  it('never contains a colon and is never all digits (BullMQ rejects both)', () => {
+    const ids = [
+      timerJobId({ name: 'sla-deadline', data: { complaintId, kind: 'resolution', phase: 'warning', version: 1, at: '2026-11-23T10:00:00.000Z' } }),
+      timerJobId({ name: 'escalation-unacknowledged', data: { escalationId: complaintId, complaintId, at: '2026-11-23T10:00:00.000Z' } }),
+    ];
+    for (const id of ids) {
+      expect(id).not.toContain(':');
+      expect(id).not.toMatch(/^\d+$/);
+    }
+  });
+});
