@@ -72,8 +72,7 @@ export class SlaNotifierService {
         await this.alerts.insert(manager, [alert]);
         return 'fired';
       }
-      const current = (await this.complaints.find(manager, complaint.id)) ?? complaint;
-      const escalation = await this.escalations.apply(manager, current, { type: 'sla_breached', kind: timer.kind }, now, event.id);
+      const escalation = await this.escalations.apply(manager, complaint, { type: 'sla_breached', kind: timer.kind }, now, event.id);
       followUps.push(...escalation.timers);
       await this.alerts.insert(manager, [alert, ...escalation.alerts]);
       return 'fired';

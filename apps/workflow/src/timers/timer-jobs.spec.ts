@@ -1,4 +1,4 @@
-import { timerJobId, type TimerJob } from './timer-jobs';
+import { timerJobId, timerPriority, type TimerJob } from './timer-jobs';
 
 describe('timerJobId', () => {
   const complaintId = '5d0b8a2e-6f3c-4b71-9e2a-1c4d7f8b3a90';
@@ -18,5 +18,19 @@ describe('timerJobId', () => {
       expect(id).not.toContain(':');
       expect(id).not.toMatch(/^\d+$/);
     }
+  });
+});
+
+describe('timerPriority', () => {
+  const complaintId = '5d0b8a2e-6f3c-4b71-9e2a-1c4d7f8b3a90';
+  const at = '2026-11-23T10:00:00.000Z';
+
+  it('runs breaches before escalations to operations, and those before warnings', () => {
+    const breach = timerPriority({ name: 'sla-deadline', data: { complaintId, kind: 'resolution', phase: 'breach', version: 1, at } });
+    const escalation = timerPriority({ name: 'escalation-unacknowledged', data: { escalationId: complaintId, complaintId, at } });
+    const warning = timerPriority({ name: 'sla-deadline', data: { complaintId, kind: 'resolution', phase: 'warning', version: 1, at } });
+    expect(breach).toBeLessThan(escalation);
+    expect(escalation).toBeLessThan(warning);
+    expect(breach).toBeGreaterThanOrEqual(1);
   });
 });

@@ -42,3 +42,12 @@ export function timerJobId(job: TimerJob): string {
 export function timerAt(job: TimerJob): Date {
   return new Date(job.data.at);
 }
+
+/**
+ * When many timers are due at once (a bulk of deadlines after a holiday), breaches go first, then
+ * escalations to operations, then warnings: a warning that comes late is worth least. 1 is highest.
+ */
+export function timerPriority(job: TimerJob): number {
+  if (job.name === 'escalation-unacknowledged') return 2;
+  return job.data.phase === 'breach' ? 1 : 3;
+}

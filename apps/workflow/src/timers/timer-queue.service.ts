@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { timerAt, timerJobId, type TimerJob, type TimerJobName, type TimerJobs } from './timer-jobs';
+import { timerAt, timerJobId, timerPriority, type TimerJob, type TimerJobName, type TimerJobs } from './timer-jobs';
 
 export type TimerOutcome = 'fired' | 'skipped';
 export type TimerHandler<Name extends TimerJobName> = (data: TimerJobs[Name]) => Promise<TimerOutcome>;
@@ -57,6 +57,7 @@ export class TimerQueueService implements OnApplicationBootstrap, OnModuleDestro
         data: job.data,
         opts: {
           jobId: timerJobId(job),
+          priority: timerPriority(job),
           delay: Math.max(0, timerAt(job).getTime() - now.getTime()),
           removeOnComplete: true,
           removeOnFail: 1000,
