@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { agentPrincipal, bearer, opsPrincipal, storeManagerPrincipal, TestTokens } from '@app/auth/testing';
 import { loadConfig, type AppConfig } from '@app/config';
-import { decodeEvent, type AnyEvent, type TopicKey } from '@app/contracts';
+import { createEvent, decodeEvent, encodeEvent, eventKey, type AnyEvent, type TopicKey } from '@app/contracts';
 import { DEAD_LETTER_HEADER, KafkaProducer, type OutgoingMessage } from '@app/messaging';
 import { configureApp } from '@app/platform';
 import { channelMessage, gb2312QuotedPrintableEmail, hotlineCall, instoreTicket, plainEmail, replyEmail, utf8HtmlWithAttachmentEmail, HTML_EMAIL_ATTACHMENT } from '@app/testing/channel-factories';
@@ -345,6 +345,53 @@ describe('intake on the real stack', () => {
       const byPhone = await http().get('/complaints?phone=07911123321&limit=100').set('Authorization', as()).expect(200);
       expect(byPhone.body.items.length).toBeGreaterThanOrEqual(3);
       await http().get('/complaints?cursor=bogus').set('Authorization', as()).expect(400);
+    });
+
+    it('follows workflow: status and owner change with its events, and a redelivered older event changes nothing', async () => {
+      const first = agentPrincipal({ subject: `agent-${randomUUID().slice(0, 6)}` });
+      const second = agentPrincipal({ subject: `agent-${randomUUID().slice(0, 6)}` });
+      const created = await http().post('/complaints').set('Authorization', as(first)).send(body).expect(202);
+      const complaintId = created.body.complaintId as string;
+      await expectEventually(() => expect(received((payload) => payload.complaintId === complaintId)).toHaveLength(1));
+      const workflowEvent = (type: 'complaint.state_changed' | 'complaint.ownership_changed', payload: Record<string, unknown>) =>
+        createEvent(type, 1, { complaintId, ...payload } as never, { producer: 'workflow', complaintId }) as AnyEvent;
+      const started = workflowEvent('complaint.state_changed', { from: 'acknowledged', to: 'in_progress', action: 'start', actorId: first.subject, at: '2026-11-23T10:00:00.000Z' });
+      const waiting = workflowEvent('complaint.state_changed', { from: 'in_progress', to: 'waiting_customer', action: 'wait_for_customer', actorId: first.subject, at: '2026-11-23T10:05:00.000Z' });
+      const handedOver = workflowEvent('complaint.ownership_changed', {
+        kind: 'handed_over',
+        fromOwnerId: first.subject,
+        toOwnerId: second.subject,
+        actorId: second.subject,
+        reason: 'end of shift',
+        at: '2026-11-23T10:06:00.000Z',
+      });
+      const publishEvents = (events: AnyEvent[]) => producer.send(topics.events, events.map((event) => ({ key: eventKey(event), value: encodeEvent(event) })));
+      await publishEvents([started, waiting, handedOver]);
+
+      await expectEventually(async () => {
+        const waitingList = await http().get('/complaints?status=waiting_customer&limit=100').set('Authorization', as()).expect(200);
+        expect((waitingList.body.items as Array<{ id: string }>).map((item) => item.id)).toContain(complaintId);
+        const mine = await http().get('/complaints?owner=me&limit=100').set('Authorization', as(second)).expect(200);
+        expect((mine.body.items as Array<{ id: string; ownerId: string }>).find((item) => item.id === complaintId)?.ownerId).toBe(second.subject);
+      });
+      const previousOwner = await http().get('/complaints?owner=me&limit=100').set('Authorization', as(first)).expect(200);
+      expect((previousOwner.body.items as Array<{ id: string }>).map((item) => item.id)).not.toContain(complaintId);
+
+      // The older state change delivered again (a replay) does not step the status back; the later
+      // reassignment behind it on the same partition shows when it has been read.
+      const reassigned = workflowEvent('complaint.ownership_changed', {
+        kind: 'reassigned',
+        fromOwnerId: second.subject,
+        toOwnerId: 'agent-third',
+        actorId: 'ops-1',
+        reason: 'off shift',
+        at: '2026-11-23T10:07:00.000Z',
+      });
+      await publishEvents([started, handedOver, reassigned]);
+      await expectEventually(async () => {
+        const stored = await http().get(`/complaints/${complaintId}`).set('Authorization', as()).expect(200);
+        expect(stored.body).toMatchObject({ status: 'waiting_customer', ownerId: 'agent-third' });
+      });
     });
   });
 });

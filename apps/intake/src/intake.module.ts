@@ -9,6 +9,7 @@ import { ComplaintRepository } from './complaints/complaint.repository';
 import { EmailConsumer } from './consumers/email.consumer';
 import { HotlineConsumer } from './consumers/hotline.consumer';
 import { InstoreConsumer } from './consumers/instore.consumer';
+import { WorkflowEventsConsumer } from './consumers/workflow-events.consumer';
 import { INTAKE_MIGRATIONS } from './migrations';
 
 export interface IntakeModuleOptions {
@@ -29,7 +30,7 @@ export class IntakeModule {
         }),
       ],
       controllers: [ComplaintsController],
-      providers: [ComplaintRepository, ComplaintIntakeService, AgentRegistrationService, HotlineConsumer, EmailConsumer, InstoreConsumer],
+      providers: [ComplaintRepository, ComplaintIntakeService, AgentRegistrationService, HotlineConsumer, EmailConsumer, InstoreConsumer, WorkflowEventsConsumer],
     };
   }
 }

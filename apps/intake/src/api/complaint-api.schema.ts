@@ -76,6 +76,8 @@ export interface ComplaintView {
   readonly subject: string;
   readonly description: string;
   readonly firstResponderId: string | null;
+  /** The current owner, as workflow announces it (claims, hand-overs, reassignments). */
+  readonly ownerId: string | null;
   readonly firstRespondedAt: string | null;
   readonly receivedAt: string;
   readonly locale: string | null;

@@ -22,6 +22,7 @@ export function toComplaintView(row: ComplaintRow, complaintCount?: number): Com
     subject: row.subject,
     description: row.description,
     firstResponderId: row.first_responder_id,
+    ownerId: row.owner_id,
     firstRespondedAt: row.first_responded_at?.toISOString() ?? null,
     receivedAt: row.received_at.toISOString(),
     locale: row.locale,

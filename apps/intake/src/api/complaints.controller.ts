@@ -105,7 +105,7 @@ export class ComplaintsController {
       email,
       status: query.status,
       storeIds,
-      firstResponderId: query.owner === 'me' ? user.subject : undefined,
+      ownerId: query.owner === 'me' ? user.subject : undefined,
       after,
       limit: query.limit + 1,
     });

@@ -36,6 +36,7 @@ export interface ComplaintRow {
   received_at: Date;
   locale: string | null;
   status: string;
+  owner_id: string | null;
   attachments: StoredAttachment[];
   created_at: Date;
 }
@@ -52,14 +53,14 @@ export interface ComplaintListFilter {
   readonly email?: string;
   readonly status?: string;
   readonly storeIds?: readonly string[];
-  readonly firstResponderId?: string;
+  readonly ownerId?: string;
   readonly after?: { readonly receivedAt: string; readonly id: string };
   readonly limit: number;
 }
 
 const COMPLAINT_COLUMNS = `id, reference, dedup_key, channel, external_ref, customer_id, contact_phone, contact_email,
   contact_name, loyalty_id, store_id, category, severity, severity_reason, subject, description, first_responder_id,
-  first_responded_at, received_at, locale, status, attachments, created_at`;
+  first_responded_at, received_at, locale, status, owner_id, attachments, created_at`;
 
 /** Intake's tables, in SQL: every method runs in the caller's transaction (or manager). */
 @Injectable()
@@ -113,8 +114,8 @@ export class ComplaintRepository {
     const inserted = (await manager.query(
       `INSERT INTO complaints (id, reference, dedup_key, channel, external_ref, customer_id, contact_phone, contact_email,
          contact_name, loyalty_id, store_id, category, severity, severity_reason, subject, description,
-         first_responder_id, first_responded_at, received_at, locale, attachments)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21::jsonb)
+         first_responder_id, first_responded_at, received_at, locale, attachments, owner_id)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21::jsonb,$17)
        ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
       [
         complaint.id,
@@ -143,6 +144,24 @@ export class ComplaintRepository {
     return inserted.length === 1;
   }
 
+  /** Follows workflow's lifecycle: applies a state change unless a later one is already applied. */
+  async applyStatus(manager: EntityManager, complaintId: string, status: string, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE complaints SET status = $2, status_changed_at = $3
+       WHERE id = $1 AND (status_changed_at IS NULL OR status_changed_at <= $3)`,
+      [complaintId, status, at],
+    );
+  }
+
+  /** Follows workflow's ownership: applies an owner change unless a later one is already applied. */
+  async applyOwner(manager: EntityManager, complaintId: string, ownerId: string, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE complaints SET owner_id = $2, owner_changed_at = $3
+       WHERE id = $1 AND (owner_changed_at IS NULL OR owner_changed_at <= $3)`,
+      [complaintId, ownerId, at],
+    );
+  }
+
   async findByDedupKey(manager: EntityManager, dedupKey: string): Promise<ComplaintRow | null> {
     const rows = (await manager.query(`SELECT ${COMPLAINT_COLUMNS} FROM complaints WHERE dedup_key = $1`, [dedupKey])) as ComplaintRow[];
     return rows[0] ?? null;
@@ -168,7 +187,7 @@ export class ComplaintRepository {
     if (filter.email !== undefined) add((p) => `contact_email = ${p}`, filter.email);
     if (filter.status !== undefined) add((p) => `status = ${p}`, filter.status);
     if (filter.storeIds !== undefined) add((p) => `store_id = ANY(${p}::text[])`, filter.storeIds);
-    if (filter.firstResponderId !== undefined) add((p) => `first_responder_id = ${p}`, filter.firstResponderId);
+    if (filter.ownerId !== undefined) add((p) => `owner_id = ${p}`, filter.ownerId);
     if (filter.after !== undefined) {
       values.push(filter.after.receivedAt, filter.after.id);
       conditions.push(`(received_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
