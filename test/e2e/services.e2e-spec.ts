@@ -1,5 +1,6 @@
-import type { ServiceName } from '@app/config';
-import { uniqueName } from '@app/testing/infrastructure';
+import { agentPrincipal, bearer, TestTokens } from '@app/auth/testing';
+import { loadConfig, type ServiceName } from '@app/config';
+import { expectEventually } from '@app/testing/eventually';
 import { startService, type RunningService } from '@app/testing/service-process';
 
 const SERVICES: Array<[ServiceName, number]> = [
@@ -12,7 +13,8 @@ describe('the three services as processes', () => {
   const running: RunningService[] = [];
 
   beforeAll(async () => {
-    const groupPrefix = uniqueName('e2e');
+    // A stable group prefix: each run reads only what the shared topics gained since the last one.
+    const groupPrefix = 'complaints-e2e';
     for (const [name, port] of SERVICES) running.push(await startService(name, port, { KAFKA_GROUP_PREFIX: groupPrefix }));
   }, 120_000);
 
@@ -41,6 +43,42 @@ describe('the three services as processes', () => {
     const openApi = (await (await fetch(`${service?.url}/docs-json`)).json()) as { components?: { securitySchemes?: Record<string, unknown> } };
     expect(openApi.components?.securitySchemes).toHaveProperty('bearer');
   });
+
+  it('carries a complaint registered at intake into workflow and workflow\'s lifecycle back to intake', async () => {
+    const [intake, workflow] = [running.find((s) => s.name === 'intake'), running.find((s) => s.name === 'workflow')];
+    // The services run with the development signing key; so do these tokens.
+    const tokens = new TestTokens(loadConfig('intake', { ...process.env, NODE_ENV: 'test' }));
+    const agent = agentPrincipal();
+    const headers = { Authorization: bearer(tokens.for(agent)), 'Content-Type': 'application/json' };
+    const registered = await fetch(`${intake?.url}/complaints`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ callerNumber: '+44 7400 123456', category: 'service', description: 'The delivery never came.', storeId: 'S001' }),
+    });
+    expect(registered.status).toBe(202);
+    const { complaintId } = (await registered.json()) as { complaintId: string };
+
+    const opened = await expectEventually(
+      async () => {
+        const response = await fetch(`${workflow?.url}/complaints/${complaintId}`, { headers });
+        expect(response.status).toBe(200);
+        return (await response.json()) as { ownerId: string; state: string; deadlines: unknown[] };
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(opened).toMatchObject({ ownerId: agent.subject, state: 'acknowledged' });
+    expect(opened.deadlines).toHaveLength(2);
+
+    const started = await fetch(`${workflow?.url}/complaints/${complaintId}/actions`, { method: 'POST', headers, body: JSON.stringify({ action: 'start' }) });
+    expect(started.status).toBe(200);
+    await expectEventually(
+      async () => {
+        const response = await fetch(`${intake?.url}/complaints/${complaintId}`, { headers });
+        expect(((await response.json()) as { status: string }).status).toBe('in_progress');
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+  }, 70_000);
 
   it('logs JSON lines naming the service', () => {
     const intake = running.find((service) => service.name === 'intake');
