@@ -12,3 +12,4 @@ export * from './channels/instore/instore-ticket.examples';
 export * from './channels/channel-fields.schema';
 export * from './events/complaint-customer-message-received/complaint-customer-message-received.schema';
 export * from './events/workflow/workflow-events.schema';
+export * from './events/customer-signals/customer-signals.schema';

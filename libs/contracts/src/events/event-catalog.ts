@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { ComplaintCustomerMessageReceivedV1Event } from './complaint-customer-message-received/complaint-customer-message-received.schema';
 import { ComplaintReceivedV1Event } from './complaint-received/complaint-received.schema';
+import { CUSTOMER_SIGNAL_EVENTS } from './customer-signals/customer-signals.schema';
 import { WORKFLOW_EVENTS } from './workflow/workflow-events.schema';
 
 /**
@@ -9,7 +10,7 @@ import { WORKFLOW_EVENTS } from './workflow/workflow-events.schema';
  * meaning) adds a new version beside the old one, and producers move to it only once every consumer
  * accepts it. A consumer meeting a (type, version) not listed here dead-letters it.
  */
-export const EVENT_CATALOG = [ComplaintReceivedV1Event, ComplaintCustomerMessageReceivedV1Event, ...WORKFLOW_EVENTS] as const;
+export const EVENT_CATALOG = [ComplaintReceivedV1Event, ComplaintCustomerMessageReceivedV1Event, ...WORKFLOW_EVENTS, ...CUSTOMER_SIGNAL_EVENTS] as const;
 
 type Definition = (typeof EVENT_CATALOG)[number];
 
