@@ -387,6 +387,13 @@ describe('workflow on the real stack', () => {
       expect(second).toMatchObject({ cycle: 2, metAt: null });
       expect(second.dueAt).not.toBeNull();
       await expectEventually(() => expect(eventsOf('complaint.state_changed', id).map((entry) => entry.event.payload.to)).toEqual(['in_progress', 'resolved', 'reopened']));
+      // The resolution announces the deadline it met and the business time it used.
+      const resolvedEvent = eventsOf('complaint.state_changed', id).find((entry) => entry.event.payload.to === 'resolved')!.event.payload;
+      expect(resolvedEvent.deadlinesMet).toEqual([
+        { kind: 'resolution', cycle: 1, targetMs: SLA_TARGETS.low.resolutionMs, businessMs: expect.any(Number), dueAt: expect.any(String), breached: false },
+      ]);
+      expect(resolvedEvent.deadlinesMet![0]!.businessMs).toBeGreaterThan(0);
+      expect(resolvedEvent.deadlinesMet![0]!.businessMs).toBeLessThan(60_000);
     });
   });
 

@@ -4,6 +4,7 @@ import { createEvent, type AnyEvent } from '@app/contracts';
 import {
   acceptHandover,
   claim,
+  consumedBusinessTime,
   declineHandover,
   mayActOnLifecycle,
   mayAddNote,
@@ -155,7 +156,9 @@ export class ComplaintActionsService {
         throw status === 422 ? new UnprocessableEntityException({ ...body, error: 'Unprocessable Entity' }) : new ConflictException({ ...body, error: 'Conflict' });
       }
 
-      const deadlines = new Map((await this.complaints.deadlines(manager, id, true)).map((deadline) => [deadline.kind, storedDeadline(deadline)]));
+      const rows = await this.complaints.deadlines(manager, id, true);
+      const deadlines = new Map(rows.map((deadline) => [deadline.kind, storedDeadline(deadline)]));
+      const breachedBefore = new Map(rows.map((deadline) => [deadline.kind, deadline.breached_at !== null]));
       const change = (kind: 'first_response' | 'resolution', next: (deadline: StoredDeadline) => StoredDeadline) => {
         const current = deadlines.get(kind);
         if (current === undefined) return;
@@ -187,6 +190,11 @@ export class ComplaintActionsService {
         }
       }
       for (const deadline of deadlines.values()) await this.complaints.saveDeadline(manager, deadline);
+      const met = result.effects.flatMap((effect) => {
+        const kind = effect === 'first_response_met' ? 'first_response' : effect === 'resolution_met' ? 'resolution' : null;
+        const deadline = kind === null ? undefined : deadlines.get(kind);
+        return deadline === undefined ? [] : [this.deadlineMet(deadline, breachedBefore.get(deadline.clock.kind) ?? false)];
+      });
 
       await this.complaints.update(manager, id, {
         state: result.state,
@@ -207,6 +215,7 @@ export class ComplaintActionsService {
           actorId: principal.subject,
           at: now.toISOString(),
           ...(result.resolution === null ? {} : { resolution: { summary: result.resolution.summary, compensation: result.resolution.compensation } }),
+          ...(met.length === 0 ? {} : { deadlinesMet: met }),
         },
         { producer: 'workflow', complaintId: id },
       );
@@ -216,6 +225,20 @@ export class ComplaintActionsService {
     await this.timers.cancel(stale);
     await this.timers.schedule(timers, now);
     return updated;
+  }
+
+  /** A met deadline as announced: the business time it used, and whether it had been breached. */
+  private deadlineMet(deadline: StoredDeadline, breached: boolean) {
+    const { clock } = deadline;
+    const metAt = clock.metAt ?? new Date();
+    return {
+      kind: clock.kind,
+      cycle: deadline.cycle,
+      targetMs: clock.targetMs,
+      businessMs: Math.round(consumedBusinessTime(clock, deadline.calendar, metAt)),
+      dueAt: clock.dueAt?.toISOString() ?? null,
+      breached: breached || (clock.dueAt !== null && metAt.getTime() > clock.dueAt.getTime()),
+    };
   }
 
   async addNote(principal: WorkflowPrincipal, id: string, body: string): Promise<{ id: string; createdAt: string }> {

@@ -25,6 +25,18 @@ export const Compensation = Type.Object(
   { additionalProperties: false },
 );
 
+export const DeadlineMet = Type.Object(
+  {
+    kind: DeadlineKind,
+    cycle: Type.Integer({ minimum: 1 }),
+    targetMs: Type.Integer({ minimum: 1 }),
+    businessMs: Type.Integer({ minimum: 0 }),
+    dueAt: Type.Union([Instant, Type.Null()]),
+    breached: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
 export const ComplaintStateChangedV1Event = defineEvent({
   type: 'complaint.state_changed',
   version: 1,
@@ -46,6 +58,8 @@ export const ComplaintStateChangedV1Event = defineEvent({
           { additionalProperties: false },
         ),
       ),
+      /** The SLA deadlines this action met, with the business time they used (pauses and closed hours excluded). */
+      deadlinesMet: Type.Optional(Type.Array(DeadlineMet, { maxItems: 2 })),
     },
     { additionalProperties: false },
   ),
