@@ -12,11 +12,13 @@ import { complaintReceivedEvent } from '@app/testing/event-factories';
 import { expectEventually } from '@app/testing/eventually';
 import { createTestTopic, testKafka, uniqueName } from '@app/testing/infrastructure';
 import { SseClient } from '@app/testing/sse-client';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { connectionFor } from './timers/timer-queue.service';
 import { WorkflowModule } from './workflow.module';
 
 const SECOND = 1000;
@@ -109,6 +111,9 @@ describe('workflow on the real stack', () => {
     await reader?.disconnect();
     await app?.close();
     await producer?.disconnect();
+    const queue = new Queue(queueName, { connection: connectionFor(config.redis.url, false) });
+    await queue.obliterate({ force: true });
+    await queue.close();
     await redis?.quit();
     const dataSource = new DataSource({ type: 'postgres', url: config.database.url });
     await dataSource.initialize();

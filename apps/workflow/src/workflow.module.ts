@@ -1,5 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig } from '@app/config';
+import { DynamicModule, Module, type Provider } from '@nestjs/common';
+import type { AlertWebhookConfig, AppConfig } from '@app/config';
 import type { TopicNames } from '@app/messaging';
 import { ServiceCoreModule } from '@app/platform';
 import { AlertStreamService } from './alerts/alert-stream.service';
@@ -18,12 +18,29 @@ import { SlaReconcilerService } from './sla/sla-reconciler.service';
 import { StoreCalendarsController } from './stores/store-calendars.controller';
 import { TimerHandlers } from './timers/timer-handlers';
 import { TIMER_QUEUE_NAME, TimerQueueService } from './timers/timer-queue.service';
+import { WebhookCursorRepository } from './webhooks/webhook-cursor.repository';
+import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { WebhookDispatcherService } from './webhooks/webhook-dispatcher.service';
+import { ALERT_WEBHOOKS, WEBHOOK_QUEUE_NAME } from './webhooks/webhook-jobs';
 
 export interface WorkflowModuleOptions {
   readonly topics?: Partial<TopicNames>;
   readonly migrateOnStart?: boolean;
   /** Tests use a queue of their own. */
   readonly timerQueueName?: string;
+  readonly webhookQueueName?: string;
+}
+
+/** Outgoing alert webhooks, only when a URL is configured: otherwise no queue, worker or cursor. */
+function webhookProviders(webhooks: AlertWebhookConfig | null, queueName: string): Provider[] {
+  if (webhooks === null) return [];
+  return [
+    { provide: ALERT_WEBHOOKS, useValue: webhooks },
+    { provide: WEBHOOK_QUEUE_NAME, useValue: queueName },
+    WebhookCursorRepository,
+    WebhookDispatcherService,
+    WebhookDeliveryProcessor,
+  ];
 }
 
 @Module({})
@@ -51,6 +68,7 @@ export class WorkflowModule {
         TimerHandlers,
         ComplaintActionsService,
         ComplaintEventsConsumer,
+        ...webhookProviders(config.workflow.webhooks, options.webhookQueueName ?? 'workflow-webhooks'),
       ],
     };
   }

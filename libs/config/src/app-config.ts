@@ -6,6 +6,16 @@ export const DEFAULT_HTTP_PORTS: Record<ServiceName, number> = {
   analytics: 3003,
 };
 
+/** Outgoing webhooks for workflow's alerts. */
+export interface AlertWebhookConfig {
+  readonly urls: readonly string[];
+  /** Signs every delivery (HMAC-SHA256); never logged. */
+  readonly secret: string;
+  readonly timeoutMs: number;
+  readonly attempts: number;
+  readonly backoffMs: number;
+}
+
 /** The validated, typed configuration a service is given; nothing else reads process.env. */
 export interface AppConfig {
   readonly service: { readonly name: ServiceName; readonly env: 'development' | 'test' | 'production' };
@@ -29,5 +39,7 @@ export interface AppConfig {
     readonly reconcileIntervalMs: number;
     /** Parsed but not yet checked against the SLA target schema, which the workflow service owns. */
     readonly slaTargets: unknown;
+    /** Null when no webhook URL is configured: webhooks are off. */
+    readonly webhooks: AlertWebhookConfig | null;
   };
 }

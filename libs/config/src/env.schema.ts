@@ -35,6 +35,14 @@ export const EnvSchema = Type.Object({
   WORKFLOW_RECONCILE_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 100 }),
   /** SLA targets as JSON, e.g. {"critical":{"firstResponseMs":900000,"resolutionMs":14400000}}; defaults otherwise. */
   SLA_TARGETS_JSON: Type.Optional(Type.String({ minLength: 2 })),
+  /** Comma-separated http(s) URLs that receive every alert as a signed POST; none means webhooks are off. */
+  ALERT_WEBHOOK_URLS: Type.Optional(Type.String()),
+  /** The HMAC-SHA256 key receivers verify signatures with; required when ALERT_WEBHOOK_URLS is set. */
+  ALERT_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  ALERT_WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100, maximum: 120_000 }),
+  ALERT_WEBHOOK_ATTEMPTS: Type.Integer({ default: 10, minimum: 1, maximum: 50 }),
+  /** The first retry's delay; each further retry waits twice as long as the one before. */
+  ALERT_WEBHOOK_BACKOFF_MS: Type.Integer({ default: 1000, minimum: 1, maximum: 3_600_000 }),
   OUTBOX_POLL_MS: Type.Integer({ default: 200, minimum: 10, maximum: 60000 }),
   OUTBOX_BATCH_SIZE: Type.Integer({ default: 500, minimum: 1, maximum: 10000 }),
 });

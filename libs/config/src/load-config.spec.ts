@@ -49,3 +49,72 @@ describe('loadConfig', () => {
     expect(() => loadConfig('intake', { AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET/);
   });
 });
+
+describe('loadConfig: alert webhooks', () => {
+  const secret = 'a-webhook-secret-of-some-length';
+
+  function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+    try {
+      loadConfig('workflow', env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    throw new Error('the configuration was accepted');
+  }
+
+  it('leaves webhooks off when no URL is configured', () => {
+    expect(loadConfig('workflow', {}).workflow.webhooks).toBeNull();
+    expect(loadConfig('workflow', { ALERT_WEBHOOK_URLS: '', ALERT_WEBHOOK_SECRET: secret }).workflow.webhooks).toBeNull();
+  });
+
+  it('splits the URL list and gives the delivery defaults', () => {
+    const config = loadConfig('workflow', {
+      ALERT_WEBHOOK_URLS: 'https://hooks.example.com/alerts, http://127.0.0.1:8080/in',
+      ALERT_WEBHOOK_SECRET: secret,
+    });
+    expect(config.workflow.webhooks).toEqual({
+      urls: ['https://hooks.example.com/alerts', 'http://127.0.0.1:8080/in'],
+      secret,
+      timeoutMs: 5000,
+      attempts: 10,
+      backoffMs: 1000,
+    });
+  });
+
+  it('refuses URLs without a secret, and names the variable', () => {
+    expect(problemsOf({ ALERT_WEBHOOK_URLS: 'https://hooks.example.com/alerts' })).toEqual([
+      'ALERT_WEBHOOK_SECRET: is required when ALERT_WEBHOOK_URLS is set',
+    ]);
+  });
+
+  it('refuses a short secret', () => {
+    expect(() => loadConfig('workflow', { ALERT_WEBHOOK_URLS: 'https://hooks.example.com/alerts', ALERT_WEBHOOK_SECRET: 'short' })).toThrow(
+      /ALERT_WEBHOOK_SECRET/,
+    );
+  });
+
+  it('names bad and repeated entries by position, never echoing a URL', () => {
+    const problems = problemsOf({
+      ALERT_WEBHOOK_URLS: 'https://a.example.com/x?token=t0ps3cret,ftp://b.example.com,not a url,https://a.example.com/x?token=t0ps3cret',
+      ALERT_WEBHOOK_SECRET: secret,
+    });
+    expect(problems).toEqual([
+      'ALERT_WEBHOOK_URLS: entry 2 is not an absolute http(s) URL',
+      'ALERT_WEBHOOK_URLS: entry 3 is not an absolute http(s) URL',
+      'ALERT_WEBHOOK_URLS: entry 4 repeats entry 1',
+    ]);
+  });
+
+  it('coerces the delivery settings', () => {
+    const config = loadConfig('workflow', {
+      ALERT_WEBHOOK_URLS: 'https://hooks.example.com/alerts',
+      ALERT_WEBHOOK_SECRET: secret,
+      ALERT_WEBHOOK_TIMEOUT_MS: '250',
+      ALERT_WEBHOOK_ATTEMPTS: '3',
+      ALERT_WEBHOOK_BACKOFF_MS: '20',
+    });
+    expect(config.workflow.webhooks).toMatchObject({ timeoutMs: 250, attempts: 3, backoffMs: 20 });
+    expect(() => loadConfig('workflow', { ALERT_WEBHOOK_ATTEMPTS: '0' })).toThrow(/ALERT_WEBHOOK_ATTEMPTS/);
+  });
+});

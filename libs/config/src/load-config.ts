@@ -1,5 +1,5 @@
 import Ajv, { type ErrorObject } from 'ajv';
-import { DEFAULT_HTTP_PORTS, type AppConfig, type ServiceName } from './app-config';
+import { DEFAULT_HTTP_PORTS, type AlertWebhookConfig, type AppConfig, type ServiceName } from './app-config';
 import { DEVELOPMENT_JWT_SECRET, EnvSchema, type Env } from './env.schema';
 
 export class ConfigError extends Error {
@@ -27,6 +27,36 @@ function pickKnown(source: NodeJS.ProcessEnv): Record<string, unknown> {
   return picked;
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Webhook URLs are named by position in messages: a URL may carry a token of the receiver's. */
+function alertWebhooks(env: Env): AlertWebhookConfig | null {
+  if (env.ALERT_WEBHOOK_URLS === undefined) return null;
+  const urls = env.ALERT_WEBHOOK_URLS.split(',').map((url) => url.trim());
+  const problems: string[] = [];
+  urls.forEach((url, index) => {
+    if (!isHttpUrl(url)) problems.push(`ALERT_WEBHOOK_URLS: entry ${index + 1} is not an absolute http(s) URL`);
+    else if (urls.indexOf(url) !== index) problems.push(`ALERT_WEBHOOK_URLS: entry ${index + 1} repeats entry ${urls.indexOf(url) + 1}`);
+  });
+  const secret = env.ALERT_WEBHOOK_SECRET;
+  if (secret === undefined) throw new ConfigError([...problems, 'ALERT_WEBHOOK_SECRET: is required when ALERT_WEBHOOK_URLS is set']);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    urls,
+    secret,
+    timeoutMs: env.ALERT_WEBHOOK_TIMEOUT_MS,
+    attempts: env.ALERT_WEBHOOK_ATTEMPTS,
+    backoffMs: env.ALERT_WEBHOOK_BACKOFF_MS,
+  };
+}
+
 /**
  * Validates the environment once, at start, into the typed configuration of one service.
  * Throws a ConfigError naming every bad variable.
@@ -48,6 +78,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
   if (env.NODE_ENV === 'production' && usingDevelopmentSecret) {
     throw new ConfigError(['AUTH_JWT_SECRET: the development default must not be used when NODE_ENV=production']);
   }
+  const webhooks = alertWebhooks(env);
   return {
     service: { name: service, env: env.NODE_ENV },
     http: { port: env.HTTP_PORT ?? DEFAULT_HTTP_PORTS[service], bodyLimit: env.HTTP_BODY_LIMIT },
@@ -73,6 +104,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       reopenWindowMs: env.WORKFLOW_REOPEN_WINDOW_MS,
       reconcileIntervalMs: env.WORKFLOW_RECONCILE_INTERVAL_MS,
       slaTargets,
+      webhooks,
     },
   };
 }

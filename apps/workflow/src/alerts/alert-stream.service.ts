@@ -1,6 +1,6 @@
 import { Injectable, Logger, type MessageEvent, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
-import { Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { AlertsRepository, type AlertRow } from './alerts.repository';
@@ -33,6 +33,14 @@ export class AlertStreamService implements OnModuleInit, OnModuleDestroy {
   private stopped = false;
   private sequencing: Promise<void> | null = null;
   private sequenceAgain = false;
+  private readonly advances = new Subject<void>();
+
+  /**
+   * Ticks whenever the stream may have advanced: on the sequencer's NOTIFY from any instance, and on
+   * every fallback poll. For readers of the stream other than the SSE subscribers, so the service
+   * keeps one LISTEN connection.
+   */
+  readonly advanced: Observable<void> = this.advances.asObservable();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -51,6 +59,7 @@ export class AlertStreamService implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.poll !== null) clearInterval(this.poll);
+    this.advances.complete();
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
   }
@@ -94,6 +103,7 @@ export class AlertStreamService implements OnModuleInit, OnModuleDestroy {
 
   private wakeAll(): void {
     for (const subscriber of this.subscribers) void this.deliver(subscriber);
+    this.advances.next();
   }
 
   private async deliver(subscriber: Subscriber): Promise<void> {
@@ -109,7 +119,7 @@ export class AlertStreamService implements OnModuleInit, OnModuleDestroy {
           const rows = await this.alerts.after(this.dataSource.manager, subscriber.lastId, PAGE, subscriber.storeIds);
           if (rows.length === 0 || !this.subscribers.has(subscriber)) break;
           subscriber.push(rows);
-          subscriber.lastId = rows[rows.length - 1]?.id ?? subscriber.lastId;
+          subscriber.lastId = rows[rows.length - 1]?.stream_id ?? subscriber.lastId;
           if (rows.length < PAGE) break;
         }
       } while (subscriber.again);

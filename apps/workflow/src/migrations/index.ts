@@ -2,6 +2,13 @@ import { CreateMessagingTables1763900000000 } from '@app/messaging';
 import { CreateWorkflow1763900200000 } from './1763900200000-create-workflow';
 import { DeadlinePauses1763900300000 } from './1763900300000-deadline-pauses';
 import { AlertStreamOrder1763900400000 } from './1763900400000-alert-stream-order';
+import { WebhookCursor1763900500000 } from './1763900500000-webhook-cursor';
 
 /** Every migration of the workflow schema, in order. */
-export const WORKFLOW_MIGRATIONS = [CreateMessagingTables1763900000000, CreateWorkflow1763900200000, DeadlinePauses1763900300000, AlertStreamOrder1763900400000];
+export const WORKFLOW_MIGRATIONS = [
+  CreateMessagingTables1763900000000,
+  CreateWorkflow1763900200000,
+  DeadlinePauses1763900300000,
+  AlertStreamOrder1763900400000,
+  WebhookCursor1763900500000,
+];

@@ -10,7 +10,7 @@ type TimerHandlers = { [Name in TimerJobName]: TimerHandler<Name> };
 export const TIMER_QUEUE_NAME = Symbol('TIMER_QUEUE_NAME');
 const TIMER_JOB_NAMES: readonly TimerJobName[] = ['sla-deadline', 'escalation-unacknowledged'];
 
-function connectionFor(url: string, worker: boolean): ConnectionOptions {
+export function connectionFor(url: string, worker: boolean): ConnectionOptions {
   const parsed = new URL(url);
   return {
     host: parsed.hostname,
