@@ -16,6 +16,20 @@ export interface AlertWebhookConfig {
   readonly backoffMs: number;
 }
 
+/** The analytics service's parameters. */
+export interface AnalyticsConfig {
+  /** Parsed but not yet checked: the scenario's schema belongs to libs/domain. */
+  readonly scenarioOverrides: unknown;
+  readonly annualValuePerCustomer: number;
+  readonly storeAnnualValues: Readonly<Record<string, number>>;
+  readonly annualRevenue: number;
+  readonly negativeExperienceShare: number;
+  readonly activeWindowDays: number;
+  readonly activeCustomers: number | null;
+  readonly monteCarloDraws: number;
+  readonly monteCarloSeed: number;
+}
+
 /** The validated, typed configuration a service is given; nothing else reads process.env. */
 export interface AppConfig {
   readonly service: { readonly name: ServiceName; readonly env: 'development' | 'test' | 'production' };
@@ -42,4 +56,5 @@ export interface AppConfig {
     /** Null when no webhook URL is configured: webhooks are off. */
     readonly webhooks: AlertWebhookConfig | null;
   };
+  readonly analytics: AnalyticsConfig;
 }

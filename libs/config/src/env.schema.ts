@@ -43,6 +43,20 @@ export const EnvSchema = Type.Object({
   ALERT_WEBHOOK_ATTEMPTS: Type.Integer({ default: 10, minimum: 1, maximum: 50 }),
   /** The first retry's delay; each further retry waits twice as long as the one before. */
   ALERT_WEBHOOK_BACKOFF_MS: Type.Integer({ default: 1000, minimum: 1, maximum: 3_600_000 }),
+  /** Overrides of the scenario figures (named parameters of libs/domain's analytics), as JSON. */
+  ANALYTICS_SCENARIO_JSON: Type.Optional(Type.String({ minLength: 2 })),
+  /** Average yearly revenue of one customer; revenue figures are 0 and flagged while it is 0. */
+  ANALYTICS_ANNUAL_VALUE_PER_CUSTOMER: Type.Number({ default: 0, minimum: 0 }),
+  /** Per-store yearly value per customer, as JSON {"S001": 1200}; stores not named use the average. */
+  ANALYTICS_STORE_ANNUAL_VALUES_JSON: Type.Optional(Type.String({ minLength: 2 })),
+  /** What-if defaults: the business's yearly revenue and the share of it from customers with a negative experience. */
+  ANALYTICS_ANNUAL_REVENUE: Type.Number({ default: 0, minimum: 0 }),
+  ANALYTICS_NEGATIVE_EXPERIENCE_SHARE: Type.Number({ default: 0.25, minimum: 0, maximum: 1 }),
+  /** The active customer base: customers with a purchase within this many days, unless a number is configured. */
+  ANALYTICS_ACTIVE_WINDOW_DAYS: Type.Integer({ default: 365, minimum: 1, maximum: 3650 }),
+  ANALYTICS_ACTIVE_CUSTOMERS: Type.Optional(Type.Integer({ minimum: 0 })),
+  ANALYTICS_MONTE_CARLO_DRAWS: Type.Integer({ default: 20_000, minimum: 1000, maximum: 1_000_000 }),
+  ANALYTICS_MONTE_CARLO_SEED: Type.Integer({ default: 20_261_123, minimum: 1, maximum: 4_294_967_295 }),
   OUTBOX_POLL_MS: Type.Integer({ default: 200, minimum: 10, maximum: 60000 }),
   OUTBOX_BATCH_SIZE: Type.Integer({ default: 500, minimum: 1, maximum: 10000 }),
 });

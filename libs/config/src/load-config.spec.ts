@@ -117,4 +117,21 @@ describe('loadConfig: alert webhooks', () => {
     expect(config.workflow.webhooks).toMatchObject({ timeoutMs: 250, attempts: 3, backoffMs: 20 });
     expect(() => loadConfig('workflow', { ALERT_WEBHOOK_ATTEMPTS: '0' })).toThrow(/ALERT_WEBHOOK_ATTEMPTS/);
   });
+
+  describe('analytics parameters', () => {
+    it('has documented defaults: no revenue configured, a 365-day active base, a fixed Monte Carlo seed', () => {
+      const { analytics } = loadConfig('analytics', {});
+      expect(analytics).toMatchObject({ annualValuePerCustomer: 0, storeAnnualValues: {}, activeWindowDays: 365, activeCustomers: null, scenarioOverrides: null });
+      expect(analytics.monteCarloSeed).toBeGreaterThan(0);
+    });
+
+    it('reads per-store values and scenario overrides as JSON, naming what is wrong', () => {
+      const { analytics } = loadConfig('analytics', { ANALYTICS_STORE_ANNUAL_VALUES_JSON: '{"S001": 1200}', ANALYTICS_SCENARIO_JSON: '{"complaintRate": 0.04}' });
+      expect(analytics.storeAnnualValues).toEqual({ S001: 1200 });
+      expect(analytics.scenarioOverrides).toEqual({ complaintRate: 0.04 });
+      expect(() => loadConfig('analytics', { ANALYTICS_SCENARIO_JSON: '{nope' })).toThrow(/ANALYTICS_SCENARIO_JSON: is not valid JSON/);
+      expect(() => loadConfig('analytics', { ANALYTICS_STORE_ANNUAL_VALUES_JSON: '{"S001": -5}' })).toThrow(/store 'S001' must be a number ≥ 0/);
+      expect(() => loadConfig('analytics', { ANALYTICS_NEGATIVE_EXPERIENCE_SHARE: '1.5' })).toThrow(/ANALYTICS_NEGATIVE_EXPERIENCE_SHARE/);
+    });
+  });
 });

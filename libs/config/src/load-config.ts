@@ -57,6 +57,26 @@ function alertWebhooks(env: Env): AlertWebhookConfig | null {
   };
 }
 
+function parseJson(name: string, text: string | undefined): unknown {
+  if (text === undefined) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError([`${name}: is not valid JSON`]);
+  }
+}
+
+function storeAnnualValues(env: Env): Record<string, number> {
+  const parsed = parseJson('ANALYTICS_STORE_ANNUAL_VALUES_JSON', env.ANALYTICS_STORE_ANNUAL_VALUES_JSON);
+  if (parsed === null) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(['ANALYTICS_STORE_ANNUAL_VALUES_JSON: must be an object {"<store>": <value>}']);
+  const problems = Object.entries(parsed as Record<string, unknown>)
+    .filter(([, value]) => typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    .map(([store]) => `ANALYTICS_STORE_ANNUAL_VALUES_JSON: the value of store '${store}' must be a number ≥ 0`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed as Record<string, number>;
+}
+
 /**
  * Validates the environment once, at start, into the typed configuration of one service.
  * Throws a ConfigError naming every bad variable.
@@ -79,6 +99,17 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     throw new ConfigError(['AUTH_JWT_SECRET: the development default must not be used when NODE_ENV=production']);
   }
   const webhooks = alertWebhooks(env);
+  const analytics = {
+    scenarioOverrides: parseJson('ANALYTICS_SCENARIO_JSON', env.ANALYTICS_SCENARIO_JSON),
+    annualValuePerCustomer: env.ANALYTICS_ANNUAL_VALUE_PER_CUSTOMER,
+    storeAnnualValues: storeAnnualValues(env),
+    annualRevenue: env.ANALYTICS_ANNUAL_REVENUE,
+    negativeExperienceShare: env.ANALYTICS_NEGATIVE_EXPERIENCE_SHARE,
+    activeWindowDays: env.ANALYTICS_ACTIVE_WINDOW_DAYS,
+    activeCustomers: env.ANALYTICS_ACTIVE_CUSTOMERS ?? null,
+    monteCarloDraws: env.ANALYTICS_MONTE_CARLO_DRAWS,
+    monteCarloSeed: env.ANALYTICS_MONTE_CARLO_SEED,
+  };
   return {
     service: { name: service, env: env.NODE_ENV },
     http: { port: env.HTTP_PORT ?? DEFAULT_HTTP_PORTS[service], bodyLimit: env.HTTP_BODY_LIMIT },
@@ -106,5 +137,6 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       slaTargets,
       webhooks,
     },
+    analytics,
   };
 }

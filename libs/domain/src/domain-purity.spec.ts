@@ -12,7 +12,7 @@ function sourceFiles(directory: string): string[] {
   });
 }
 
-const ALLOWED_PACKAGES = [/^libphonenumber-js(?:\/.*)?$/, /^luxon$/];
+const ALLOWED_PACKAGES = [/^libphonenumber-js(?:\/.*)?$/, /^luxon$/, /^@stdlib\/(?:stats-base-dists|random-base)-[a-z0-9-]+$/];
 const FORBIDDEN_CALLS = [
   { pattern: /\bDate\.now\s*\(/, what: 'Date.now()' },
   { pattern: /\bnew Date\s*\(\s*\)/, what: 'new Date()' },

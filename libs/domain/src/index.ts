@@ -7,3 +7,4 @@ export * from './workflow/complaint-lifecycle';
 export * from './workflow/escalation';
 export * from './workflow/ownership';
 export * from './workflow/sla-clock';
+export * from './analytics';

@@ -1,0 +1,12 @@
+export * from './beta-binomial';
+export * from './capture-recapture';
+export * from './descriptive';
+export * from './experience-gaps';
+export * from './handling-class';
+export * from './kaplan-meier';
+export * from './parameters';
+export * from './peak-end';
+export * from './revenue';
+export * from './silent-churn';
+export * from './what-if';
+export type { FieldProblem } from './number-checks';
