@@ -3,13 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 TS_NODE := npx --no-install ts-node -r tsconfig-paths/register --transpile-only
 
-.PHONY: help install tools stack migrate build up down test token topics status simulate
+.PHONY: help install tools stack migrate build up down test token topics status simulate recompute
 
 help:
 	@echo "make up      start Kafka/PostgreSQL/Redis, migrate, and run the three services (Ctrl-C stops them)"
 	@echo "make down    stop everything make up started"
 	@echo "make test    install what is missing, ensure the stack, run the whole test suite"
 	@echo "make token ROLE=agent SUB=agent-1 [STORES=S001,S002]   mint a development token"
+	@echo "make recompute                                        rebuild the analytics projection from the events topic (progress bar)"
 	@echo "make simulate [RATE=20] [DURATION=60|COUNT=n] [DUPLICATES=0.05] [MALFORMED=0.02] [REPLIES=0.1] [SEED=n]   publish simulated channel traffic"
 
 node_modules/.install-stamp: package.json package-lock.json
@@ -49,6 +50,9 @@ test: install tools migrate build
 
 token: install
 	@$(TS_NODE) scripts/mint-token.ts --role "$(ROLE)" --sub "$(SUB)" $(if $(STORES),--stores "$(STORES)") $(if $(TTL),--ttl "$(TTL)")
+
+recompute: migrate
+	@$(TS_NODE) scripts/recompute-analytics.ts
 
 simulate: topics
 	@$(TS_NODE) scripts/simulate.ts $(if $(RATE),--rate "$(RATE)") $(if $(DURATION),--duration "$(DURATION)") $(if $(COUNT),--count "$(COUNT)") $(if $(DUPLICATES),--duplicates "$(DUPLICATES)") $(if $(MALFORMED),--malformed "$(MALFORMED)") $(if $(REPLIES),--replies "$(REPLIES)") $(if $(SEED),--seed "$(SEED)") $(if $(BROKERS),--brokers "$(BROKERS)")

@@ -89,9 +89,11 @@ export class ProjectionStore implements OnModuleInit {
     await runner.startTransaction();
     try {
       await runner.query(`DROP SCHEMA IF EXISTS "${retired}" CASCADE`);
-      await runner.query(`ALTER SCHEMA "${this.schemas.live}" RENAME TO "${retired}"`);
+      const live = (await runner.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [this.schemas.live])) as unknown[];
+      // No live projection yet (a recompute before the service's first start): the shadow simply becomes it.
+      if (live.length > 0) await runner.query(`ALTER SCHEMA "${this.schemas.live}" RENAME TO "${retired}"`);
       await runner.query(`ALTER SCHEMA "${this.schemas.shadow}" RENAME TO "${this.schemas.live}"`);
-      await runner.query(`DROP SCHEMA "${retired}" CASCADE`);
+      await runner.query(`DROP SCHEMA IF EXISTS "${retired}" CASCADE`);
       await runner.commitTransaction();
     } catch (error) {
       await runner.rollbackTransaction();
