@@ -21,5 +21,12 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.integration-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
     },
+    // Faults, bad input and the wrong people, on the real stack: slower, run last, in band.
+    {
+      ...base,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.reliability-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/reliability-setup.ts'],
+    },
   ],
 };

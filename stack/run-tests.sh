@@ -16,4 +16,8 @@ npx --no-install jest --selectProjects unit --ci --json --outputFile="$RESULTS/u
 echo "== integration tests (real Kafka, PostgreSQL, Redis)"
 npx --no-install jest --selectProjects integration --ci --runInBand --json --outputFile="$RESULTS/integration.json" "$@"
 
-node stack/test-summary.js "$RESULTS/unit.json" "$RESULTS/integration.json"
+echo "== reliability and security suite (faults, bad input, access)"
+RELIABILITY_TABLE="$RESULTS/reliability-rows.jsonl" npx --no-install jest --selectProjects reliability --ci --runInBand --passWithNoTests --json --outputFile="$RESULTS/reliability.json" "$@"
+node stack/reliability-table.js "$RESULTS/reliability-rows.jsonl"
+
+node stack/test-summary.js "$RESULTS/unit.json" "$RESULTS/integration.json" "$RESULTS/reliability.json"
