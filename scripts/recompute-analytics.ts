@@ -42,7 +42,7 @@ async function main(): Promise<number> {
       dataSource,
       store,
       kafka,
-      topic: Topics.events.name,
+      topic: `${config.kafka.topicPrefix}${Topics.events.name}`,
       groupPrefix: config.kafka.groupPrefix,
       serviceSchema: config.database.schema,
     });

@@ -103,13 +103,22 @@ export class ServiceHarness {
   }
 
   async startService(service: ServiceName): Promise<INestApplication> {
+    const app = await this.startInstance(service);
+    this.apps.set(service, app);
+    return app;
+  }
+
+  /** Another instance of a service (same groups, schema and queues): the caller closes it. */
+  async startInstance(service: ServiceName): Promise<INestApplication> {
     const config = this.config(service);
     const moduleRef = await Test.createTestingModule({ imports: [this.module(service, config)] }).compile();
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
     configureApp(nest, config);
-    const app = await nest.init();
-    this.apps.set(service, app);
-    return app;
+    return nest.init();
+  }
+
+  schemas(): { intake: string; workflow: string; analytics: string } {
+    return { intake: this.config('intake').database.schema, workflow: this.config('workflow').database.schema, analytics: this.config('analytics').database.schema };
   }
 
   async stopService(service: ServiceName): Promise<void> {

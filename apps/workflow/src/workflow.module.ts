@@ -56,7 +56,7 @@ export class WorkflowModule {
       ],
       controllers: [WorkflowComplaintsController, EscalationsController, AlertsController, StoreCalendarsController],
       providers: [
-        { provide: TIMER_QUEUE_NAME, useValue: options.timerQueueName ?? 'workflow-timers' },
+        { provide: TIMER_QUEUE_NAME, useValue: options.timerQueueName ?? config.workflow.timerQueue },
         TimerQueueService,
         WorkflowComplaintRepository,
         AlertsRepository,
@@ -68,7 +68,7 @@ export class WorkflowModule {
         TimerHandlers,
         ComplaintActionsService,
         ComplaintEventsConsumer,
-        ...webhookProviders(config.workflow.webhooks, options.webhookQueueName ?? 'workflow-webhooks'),
+        ...webhookProviders(config.workflow.webhooks, options.webhookQueueName ?? config.workflow.webhookQueue),
       ],
     };
   }

@@ -29,7 +29,8 @@ export interface StoreForbiddenBody {
   readonly error: 'Forbidden';
   readonly reason: 'store_forbidden';
   readonly message: string;
-  readonly storeId: string | null;
+  /** The store the caller named; absent when the caller named a resource, whose store is not told. */
+  readonly storeId?: string | null;
 }
 
 export type AuthErrorBody = UnauthorizedBody | RoleForbiddenBody | StoreForbiddenBody;
@@ -50,6 +51,7 @@ export function roleForbidden(role: Role, allowedRoles: readonly Role[]): Forbid
   return new ForbiddenException(body);
 }
 
+/** Refuses a store the caller named (a path or query parameter), which the answer may repeat. */
 export function storeForbidden(storeId: string | null): ForbiddenException {
   const body: StoreForbiddenBody = {
     statusCode: 403,
@@ -58,6 +60,21 @@ export function storeForbidden(storeId: string | null): ForbiddenException {
     message:
       storeId === null ? 'a complaint without a store is not visible to a store manager' : `no access to store ${storeId}`,
     storeId,
+  };
+  return new ForbiddenException(body);
+}
+
+/**
+ * Refuses a resource the caller named by its id (a complaint, an escalation) that belongs to a store
+ * the caller does not manage. The answer does not say which store that is: a manager of another store
+ * must learn nothing of it.
+ */
+export function resourceStoreForbidden(resource: string): ForbiddenException {
+  const body: StoreForbiddenBody = {
+    statusCode: 403,
+    error: 'Forbidden',
+    reason: 'store_forbidden',
+    message: `this ${resource} is not in one of your stores`,
   };
   return new ForbiddenException(body);
 }

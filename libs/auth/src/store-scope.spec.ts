@@ -1,6 +1,6 @@
 import { ForbiddenException } from '@nestjs/common';
 import { agentPrincipal, opsPrincipal, storeManagerPrincipal } from './testing';
-import { assertStoreAccess, canAccessStore, storeScope } from './store-scope';
+import { assertResourceStoreAccess, assertStoreAccess, canAccessStore, storeScope } from './store-scope';
 
 describe('store scoping', () => {
   const manager = storeManagerPrincipal({ storeIds: ['S001', 'S002'] });
@@ -62,6 +62,26 @@ describe('store scoping', () => {
         reason: 'store_forbidden',
         storeId,
       });
+    });
+  });
+
+  describe('assertResourceStoreAccess', () => {
+    it('returns quietly when access is allowed', () => {
+      expect(() => assertResourceStoreAccess(manager, 'S001', 'complaint')).not.toThrow();
+      expect(() => assertResourceStoreAccess(opsPrincipal(), 'S999', 'complaint')).not.toThrow();
+    });
+
+    it.each([['S003'], [null]])('refuses store %p without telling which store the resource is in', (storeId) => {
+      let thrown: unknown;
+      try {
+        assertResourceStoreAccess(manager, storeId, 'escalation');
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ForbiddenException);
+      const body = (thrown as ForbiddenException).getResponse();
+      expect(body).toEqual({ statusCode: 403, error: 'Forbidden', reason: 'store_forbidden', message: 'this escalation is not in one of your stores' });
+      expect(JSON.stringify(body)).not.toContain('S003');
     });
   });
 });

@@ -1,4 +1,4 @@
-import { storeForbidden } from './auth-errors';
+import { resourceStoreForbidden, storeForbidden } from './auth-errors';
 import type { Principal } from './principal';
 
 /** Which stores a list query may return for a principal. */
@@ -28,7 +28,18 @@ export function storeScope(principal: Principal): StoreScope {
   }
 }
 
-/** Throws a 403 with reason `store_forbidden` unless `canAccessStore` allows it. */
+/**
+ * Throws a 403 with reason `store_forbidden` unless `canAccessStore` allows it. For a store the caller
+ * named (a path or query parameter): the refusal repeats the store id.
+ */
 export function assertStoreAccess(principal: Principal, storeId: string | null): void {
   if (!canAccessStore(principal, storeId)) throw storeForbidden(storeId);
+}
+
+/**
+ * The same check for a resource the caller named by its own id (`resource`: "complaint", "escalation"):
+ * the refusal does not say which store the resource belongs to, or that it belongs to none.
+ */
+export function assertResourceStoreAccess(principal: Principal, storeId: string | null, resource: string): void {
+  if (!canAccessStore(principal, storeId)) throw resourceStoreForbidden(resource);
 }

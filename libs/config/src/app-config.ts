@@ -33,8 +33,15 @@ export interface AnalyticsConfig {
 /** The validated, typed configuration a service is given; nothing else reads process.env. */
 export interface AppConfig {
   readonly service: { readonly name: ServiceName; readonly env: 'development' | 'test' | 'production' };
-  readonly http: { readonly port: number; readonly bodyLimit: string };
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string; readonly groupPrefix: string };
+  readonly http: { readonly port: number; readonly bodyLimit: string; readonly rateLimitPerMinute: number };
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly groupPrefix: string;
+    readonly topicPrefix: string;
+    readonly sessionTimeoutMs: number;
+    readonly partitionsConcurrency: number;
+  };
   readonly database: { readonly url: string; readonly schema: string; readonly poolSize: number };
   readonly redis: { readonly url: string };
   readonly auth: {
@@ -51,6 +58,8 @@ export interface AppConfig {
     readonly warningShare: number;
     readonly reopenWindowMs: number;
     readonly reconcileIntervalMs: number;
+    readonly timerQueue: string;
+    readonly webhookQueue: string;
     /** Parsed but not yet checked against the SLA target schema, which the workflow service owns. */
     readonly slaTargets: unknown;
     /** Null when no webhook URL is configured: webhooks are off. */

@@ -12,9 +12,17 @@ export const EnvSchema = Type.Object({
   }),
   HTTP_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   HTTP_BODY_LIMIT: Type.String({ default: '256kb', pattern: '^[0-9]+(b|kb|mb)$' }),
+  /** Requests one client (a token's subject, else an IP address) may make per minute to one instance. */
+  HTTP_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 1200, minimum: 1, maximum: 1_000_000 }),
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*$' }),
   KAFKA_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
   KAFKA_GROUP_PREFIX: Type.String({ default: 'complaints', minLength: 1, pattern: '^[A-Za-z0-9._-]+$' }),
+  /** Prepended to every declared topic name (an isolated environment on a shared cluster). */
+  KAFKA_TOPIC_PREFIX: Type.String({ default: '', pattern: '^[A-Za-z0-9._-]*$' }),
+  /** How long the group waits for a silent consumer before moving its partitions (the broker allows 6 s to 5 min). */
+  /** Partitions one consumer works on at once; order is kept within each partition. */
+  KAFKA_PARTITIONS_CONCURRENCY: Type.Integer({ default: 3, minimum: 1, maximum: 64 }),
+  KAFKA_SESSION_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 6000, maximum: 300_000 }),
   DATABASE_URL: Type.String({ default: 'postgres://root@127.0.0.1:5432/test', pattern: '^postgres(ql)?://' }),
   DB_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
   DB_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
@@ -32,6 +40,9 @@ export const EnvSchema = Type.Object({
   WORKFLOW_ESCALATION_ACK_MS: Type.Integer({ default: 30 * 60 * 1000, minimum: 1 }),
   WORKFLOW_WARNING_SHARE: Type.Number({ default: 0.75, exclusiveMinimum: 0, exclusiveMaximum: 1 }),
   WORKFLOW_REOPEN_WINDOW_MS: Type.Integer({ default: 14 * 24 * 60 * 60 * 1000, minimum: 0 }),
+  /** BullMQ queue names: deployments sharing one Redis keep their timers apart by these. */
+  WORKFLOW_TIMER_QUEUE: Type.String({ default: 'workflow-timers', pattern: '^[A-Za-z0-9_-]{1,100}$' }),
+  WORKFLOW_WEBHOOK_QUEUE: Type.String({ default: 'workflow-webhooks', pattern: '^[A-Za-z0-9_-]{1,100}$' }),
   WORKFLOW_RECONCILE_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 100 }),
   /** SLA targets as JSON, e.g. {"critical":{"firstResponseMs":900000,"resolutionMs":14400000}}; defaults otherwise. */
   SLA_TARGETS_JSON: Type.Optional(Type.String({ minLength: 2 })),

@@ -45,6 +45,12 @@ describe('loadConfig', () => {
     expect(config.auth.jwtSecret).not.toBe(DEVELOPMENT_JWT_SECRET);
   });
 
+  it('limits each client to 1200 requests a minute unless told otherwise, and refuses a limit below 1', () => {
+    expect(loadConfig('intake', {}).http.rateLimitPerMinute).toBe(1200);
+    expect(loadConfig('intake', { HTTP_RATE_LIMIT_PER_MINUTE: '50000' }).http.rateLimitPerMinute).toBe(50_000);
+    expect(() => loadConfig('intake', { HTTP_RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/HTTP_RATE_LIMIT_PER_MINUTE/);
+  });
+
   it('refuses a short signing key', () => {
     expect(() => loadConfig('intake', { AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET/);
   });

@@ -112,11 +112,18 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
   };
   return {
     service: { name: service, env: env.NODE_ENV },
-    http: { port: env.HTTP_PORT ?? DEFAULT_HTTP_PORTS[service], bodyLimit: env.HTTP_BODY_LIMIT },
+    http: {
+      port: env.HTTP_PORT ?? DEFAULT_HTTP_PORTS[service],
+      bodyLimit: env.HTTP_BODY_LIMIT,
+      rateLimitPerMinute: env.HTTP_RATE_LIMIT_PER_MINUTE,
+    },
     kafka: {
       brokers: env.KAFKA_BROKERS.split(','),
       clientId: env.KAFKA_CLIENT_ID ?? `complaints-${service}`,
       groupPrefix: env.KAFKA_GROUP_PREFIX,
+      topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      partitionsConcurrency: env.KAFKA_PARTITIONS_CONCURRENCY,
     },
     database: { url: env.DATABASE_URL, schema: env.DB_SCHEMA ?? service, poolSize: env.DB_POOL_SIZE },
     redis: { url: env.REDIS_URL },
@@ -134,6 +141,8 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       warningShare: env.WORKFLOW_WARNING_SHARE,
       reopenWindowMs: env.WORKFLOW_REOPEN_WINDOW_MS,
       reconcileIntervalMs: env.WORKFLOW_RECONCILE_INTERVAL_MS,
+      timerQueue: env.WORKFLOW_TIMER_QUEUE,
+      webhookQueue: env.WORKFLOW_WEBHOOK_QUEUE,
       slaTargets,
       webhooks,
     },

@@ -25,13 +25,14 @@ export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 export type TopicNames = Readonly<Record<TopicKey, string>>;
 export const TOPIC_NAMES = Symbol('TOPIC_NAMES');
 
-export function declaredTopicNames(): TopicNames {
+/** The declared topic names, with a prefix when the environment asks for one (KAFKA_TOPIC_PREFIX). */
+export function declaredTopicNames(prefix = ''): TopicNames {
   return {
-    hotline: Topics.hotline.name,
-    email: Topics.email.name,
-    instore: Topics.instore.name,
-    events: Topics.events.name,
-    deadLetter: Topics.deadLetter.name,
+    hotline: `${prefix}${Topics.hotline.name}`,
+    email: `${prefix}${Topics.email.name}`,
+    instore: `${prefix}${Topics.instore.name}`,
+    events: `${prefix}${Topics.events.name}`,
+    deadLetter: `${prefix}${Topics.deadLetter.name}`,
   };
 }
 
@@ -50,7 +51,12 @@ export class ConsumerFactory {
   }
 
   create<T>(name: string, options: Omit<MessageConsumerOptions<T>, 'groupId'>): MessageConsumer<T> {
-    return new MessageConsumer<T>(this.kafka, this.deadLetters, { ...options, groupId: this.groupId(name) });
+    return new MessageConsumer<T>(this.kafka, this.deadLetters, {
+      sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
+      partitionsConsumedConcurrently: this.config.kafka.partitionsConcurrency,
+      ...options,
+      groupId: this.groupId(name),
+    });
   }
 }
 
@@ -101,7 +107,11 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       providers: [
-        { provide: TOPIC_NAMES, useValue: { ...declaredTopicNames(), ...options.topics } },
+        {
+          provide: TOPIC_NAMES,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig): TopicNames => ({ ...declaredTopicNames(config.kafka.topicPrefix), ...options.topics }),
+        },
         {
           provide: KAFKA_CLIENT,
           inject: [APP_CONFIG],

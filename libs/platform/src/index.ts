@@ -1,5 +1,5 @@
 // Logging
-export { LoggingModule, type LoggingModuleOptions } from './logging/logging.module';
+export { LOG_DESTINATION, LoggingModule, type LoggingModuleOptions } from './logging/logging.module';
 export {
   createLogger,
   httpLoggerOptions,
@@ -41,4 +41,6 @@ export { runService } from './bootstrap/run-service';
 
 // Service composition
 export { REDIS_CLIENT, ServiceCoreModule, type ServiceCoreOptions } from './service/service-core.module';
+export { RATE_LIMIT_WINDOW_MS, RateLimitGuard, RateLimitModule, UNLIMITED_PATHS, type RateLimitedBody } from './service/rate-limit.module';
 export { SchemaValidationPipe, type ValidationErrorBody } from './validation/schema-validation.pipe';
+export { ApiQuerySchema } from './validation/api-query-schema.decorator';

@@ -1,7 +1,8 @@
 import { BadRequestException, Controller, ForbiddenException, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiJwtAuth, CurrentUser, Roles, storeScope, type Principal } from '@app/auth';
-import { SchemaValidationPipe } from '@app/platform';
+import { timestampInstant } from '@app/contracts';
+import { ApiQuerySchema, SchemaValidationPipe } from '@app/platform';
 import { Type, type Static } from '@sinclair/typebox';
 import { FiguresService, type FigureQuery } from './figures.service';
 import { PERIOD_KINDS, periodWindow, SEGMENT_KINDS, type SegmentKind } from './period';
@@ -43,7 +44,13 @@ export class AnalyticsController {
       });
     }
     const date = input.date ?? new Date().toISOString().slice(0, 10);
-    const now = input.asOf === undefined ? new Date() : new Date(input.asOf);
+    // RFC 3339 allows a leap second (23:59:60), which Date cannot read: timestampInstant reads it, and
+    // refuses instants the database cannot hold.
+    const now = input.asOf === undefined ? new Date() : timestampInstant(input.asOf);
+    if (now === null) {
+      const message = 'must be an instant between the years 0001 and 9999 (UTC)';
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', reason: 'validation_failed', message: `/asOf ${message}`, errors: [{ path: '/asOf', message }] });
+    }
     return { window: periodWindow(input.period, date), segment, storeIds: scope.kind === 'stores' ? scope.storeIds : null, now };
   }
 
@@ -68,6 +75,7 @@ export class AnalyticsController {
   @Get('sla')
   @Roles('store_manager', 'ops')
   @ApiOperation({ summary: 'SLA compliance, breaches, escalations, median and p90 response and resolution times (wall and business), handling classes' })
+  @ApiQuerySchema(FiguresQuery)
   async sla(@CurrentUser() user: Principal, @Query(new SchemaValidationPipe(FiguresQuery, 'query')) input: FiguresQueryInput) {
     const query = this.query(user, input);
     return this.envelope(query, await this.figures.sla(query));
@@ -76,6 +84,7 @@ export class AnalyticsController {
   @Get('retention')
   @Roles('store_manager', 'ops')
   @ApiOperation({ summary: 'Retention by handling class: Beta–Binomial posterior over the scenario prior, Kaplan–Meier read at 30/90/180 days' })
+  @ApiQuerySchema(FiguresQuery)
   async retention(@CurrentUser() user: Principal, @Query(new SchemaValidationPipe(FiguresQuery, 'query')) input: FiguresQueryInput) {
     const query = this.query(user, input);
     return this.envelope(query, await this.figures.retention(query));
@@ -84,6 +93,7 @@ export class AnalyticsController {
   @Get('silent-churn')
   @Roles('store_manager', 'ops')
   @ApiOperation({ summary: 'Silent dissatisfied and silent lost customers from random surveys (Monte Carlo, fixed seed), with the Chapman cross-check' })
+  @ApiQuerySchema(FiguresQuery)
   async silentChurn(@CurrentUser() user: Principal, @Query(new SchemaValidationPipe(FiguresQuery, 'query')) input: FiguresQueryInput) {
     const query = this.query(user, input);
     const items = await this.figures.silentChurn(query);
@@ -94,6 +104,7 @@ export class AnalyticsController {
   @Get('revenue')
   @Roles('store_manager', 'ops')
   @ApiOperation({ summary: 'Revenue lost and at risk (complainants and silent), and the revenue kept by fast handling' })
+  @ApiQuerySchema(FiguresQuery)
   async revenue(@CurrentUser() user: Principal, @Query(new SchemaValidationPipe(FiguresQuery, 'query')) input: FiguresQueryInput) {
     const query = this.query(user, input);
     return this.envelope(query, await this.figures.revenue(query));
@@ -102,6 +113,7 @@ export class AnalyticsController {
   @Get('experience-gaps')
   @Roles('store_manager', 'ops')
   @ApiOperation({ summary: 'Experience − expectation per dimension, weighted by importance, and the key experience to fix first' })
+  @ApiQuerySchema(FiguresQuery)
   async experienceGaps(@CurrentUser() user: Principal, @Query(new SchemaValidationPipe(FiguresQuery, 'query')) input: FiguresQueryInput) {
     const query = this.query(user, input);
     const items = await this.figures.experienceGaps(query);
@@ -112,6 +124,7 @@ export class AnalyticsController {
   @Get('peak-end')
   @Roles('store_manager', 'ops')
   @ApiOperation({ summary: 'Peak–end score per complaint (0–10, 10 best), averaged per segment' })
+  @ApiQuerySchema(FiguresQuery)
   async peakEnd(@CurrentUser() user: Principal, @Query(new SchemaValidationPipe(FiguresQuery, 'query')) input: FiguresQueryInput) {
     const query = this.query(user, input);
     return this.envelope(query, await this.figures.peakEnd(query));

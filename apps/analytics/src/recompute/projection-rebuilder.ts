@@ -179,6 +179,9 @@ export class ProjectionRebuilder {
         const last = await endOffsets(admin, topic);
         counters.total += span(last) - span(first);
         await this.waitFor(last, reached, failure);
+        // Nothing may write to the shadow once it is renamed: the replay ends before the swap.
+        await consumer.disconnect();
+        consumer = null;
         counters.state = 'swapping';
         await report(true);
         await store.swap(runner);

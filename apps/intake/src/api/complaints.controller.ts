@@ -1,9 +1,9 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiJwtAuth, assertStoreAccess, CurrentUser, Roles, storeScope, type Principal } from '@app/auth';
+import { ApiJwtAuth, assertResourceStoreAccess, assertStoreAccess, CurrentUser, Roles, storeScope, type Principal } from '@app/auth';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { normaliseEmail, normalisePhone, type PhoneRegion } from '@app/domain';
-import { SchemaValidationPipe } from '@app/platform';
+import { ApiQuerySchema, SchemaValidationPipe } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -22,6 +22,7 @@ import {
 import { decodeCursor, encodeCursor, toComplaintView } from './complaint-view.mapper';
 
 const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
+const ID_OR_REFERENCE = /^[A-Za-z0-9-]{1,64}$/;
 
 @ApiTags('complaints')
 @ApiJwtAuth()
@@ -69,18 +70,21 @@ export class ComplaintsController {
   @Roles('agent', 'store_manager', 'ops')
   @ApiOperation({ summary: 'One complaint, by id or by reference (e.g. C-7K4Q-2M9D)' })
   async get(@CurrentUser() user: Principal, @Param('idOrReference') idOrReference: string): Promise<ComplaintView> {
-    if (idOrReference.length > 64) throw new NotFoundException({ statusCode: 404, error: 'Not Found', reason: 'complaint_not_found', message: 'no such complaint' });
+    // Ids and references are letters, digits and dashes; anything else names no complaint, and must not
+    // reach the database (a NUL, say, which PostgreSQL refuses in text).
+    if (!ID_OR_REFERENCE.test(idOrReference)) throw new NotFoundException({ statusCode: 404, error: 'Not Found', reason: 'complaint_not_found', message: 'no such complaint' });
     const row = await this.complaints.findByIdOrReference(this.dataSource.manager, idOrReference);
     if (row === null) {
       throw new NotFoundException({ statusCode: 404, error: 'Not Found', reason: 'complaint_not_found', message: `no complaint ${idOrReference}` });
     }
-    assertStoreAccess(user, row.store_id);
+    assertResourceStoreAccess(user, row.store_id, 'complaint');
     return toComplaintView(row, await this.complaints.countForCustomer(this.dataSource.manager, row.customer_id));
   }
 
   @Get()
   @Roles('agent', 'store_manager', 'ops')
   @ApiOperation({ summary: 'Complaints, newest first, filtered by customer phone or email, status, store or owner=me; paged by cursor' })
+  @ApiQuerySchema(ListComplaintsQuerySchema)
   async list(
     @CurrentUser() user: Principal,
     @Query(new SchemaValidationPipe(ListComplaintsQuerySchema, 'query')) query: ListComplaintsQuery,

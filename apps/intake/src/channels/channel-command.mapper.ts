@@ -1,4 +1,4 @@
-import type { HotlineCallV1, InstoreTicketV1 } from '@app/contracts';
+import { timestampInstant, type HotlineCallV1, type InstoreTicketV1 } from '@app/contracts';
 import {
   customerKeys,
   dedupKey,
@@ -8,8 +8,9 @@ import {
   normalisePhone,
   type PhoneRegion,
 } from '@app/domain';
-import type { AttachmentInput, RegisterComplaintCommand } from '../complaints/register-complaint.command';
+import type { AppendCustomerMessageCommand, AttachmentInput, RegisterComplaintCommand } from '../complaints/register-complaint.command';
 import type { ParsedEmail } from './email/email-message.parser';
+import { storableText, truncateText } from './storable-text.util';
 
 /**
  * Channel documents → the one command of the use case. Pure: the clock and the default phone region
@@ -22,6 +23,17 @@ export interface MappedComplaint {
 }
 
 const SUBJECT_LENGTH = 120;
+// What complaint.received and complaint.customer_message_received carry; the full mail stays in Kafka.
+const EVENT_SUBJECT_LENGTH = 500;
+const EVENT_TEXT_LENGTH = 100_000;
+
+/** The instant of a validated channel timestamp, as events write it. */
+function isoInstant(timestamp: string): string {
+  const instant = timestampInstant(timestamp);
+  // The channel codecs refuse such documents; reaching this is a bug, not bad input.
+  if (instant === null) throw new Error(`timestamp ${JSON.stringify(timestamp)} names no storable instant`);
+  return instant.toISOString();
+}
 
 /** A subject for channels that send none: the description's first line, shortened on a word. */
 export function subjectFrom(description: string): string {
@@ -36,8 +48,8 @@ function contactOf(raw: { phone?: string | null; email?: string | null; loyaltyI
   const contact = {
     phone: raw.phone ? normalisePhone(raw.phone, region) : null,
     email: raw.email ? normaliseEmail(raw.email) : null,
-    loyaltyId: raw.loyaltyId ? normaliseLoyaltyId(raw.loyaltyId) : null,
-    name: raw.name?.trim() || null,
+    loyaltyId: raw.loyaltyId ? normaliseLoyaltyId(storableText(raw.loyaltyId)) : null,
+    name: storableText(raw.name ?? '').trim() || null,
   };
   const identities = customerKeys({ phone: contact.phone, email: contact.email, loyaltyId: contact.loyaltyId }, region);
   return { contact, identities };
@@ -54,8 +66,10 @@ export function hotlineCallToCommand(
   preassigned: HotlinePreassigned = { complaintId: null, reference: null },
 ): MappedComplaint {
   const { contact, identities } = contactOf({ phone: call.callerNumber, email: call.callerEmail, loyaltyId: call.loyaltyId }, region);
-  const severity = deriveSeverity({ given: call.severity ?? null, category: call.category, text: `${call.subject ?? ''}\n${call.description}` });
-  const receivedAt = new Date(call.callStartedAt).toISOString();
+  const subject = storableText(call.subject ?? '').trim();
+  const description = storableText(call.description).trim();
+  const severity = deriveSeverity({ given: call.severity ?? null, category: call.category, text: `${subject}\n${description}` });
+  const receivedAt = isoInstant(call.callStartedAt);
   return {
     identities,
     command: {
@@ -69,8 +83,8 @@ export function hotlineCallToCommand(
       category: call.category,
       severity: severity.severity,
       severityReason: severity.reason,
-      subject: call.subject?.trim() || subjectFrom(call.description),
-      description: call.description.trim(),
+      subject: subject || subjectFrom(description),
+      description,
       firstResponderId: call.agentId,
       // The agent is speaking with the customer: the first response is given as the call is taken.
       firstRespondedAt: receivedAt,
@@ -85,8 +99,10 @@ export function hotlineCallToCommand(
 
 export function instoreTicketToCommand(ticket: InstoreTicketV1, region: PhoneRegion): MappedComplaint {
   const { contact, identities } = contactOf(ticket.customer, region);
-  const severity = deriveSeverity({ given: ticket.severity ?? null, category: ticket.category, text: ticket.description });
-  const receivedAt = new Date(ticket.occurredAt).toISOString();
+  const description = storableText(ticket.description).trim();
+  const receiptOrTicketNumber = storableText(ticket.receiptOrTicketNumber);
+  const severity = deriveSeverity({ given: ticket.severity ?? null, category: ticket.category, text: description });
+  const receivedAt = isoInstant(ticket.occurredAt);
   const attachments: AttachmentInput[] = (ticket.photos ?? []).map((photo, index) => ({
     name: `photo-${index + 1}`,
     contentType: photo.contentType ?? 'image/jpeg',
@@ -98,8 +114,8 @@ export function instoreTicketToCommand(ticket: InstoreTicketV1, region: PhoneReg
     identities,
     command: {
       channel: 'instore',
-      dedupKey: dedupKey('instore', { storeId: ticket.storeId, receiptOrTicketNumber: ticket.receiptOrTicketNumber }),
-      externalRef: `${ticket.storeId}/${ticket.receiptOrTicketNumber}`,
+      dedupKey: dedupKey('instore', { storeId: ticket.storeId, receiptOrTicketNumber }),
+      externalRef: `${ticket.storeId}/${receiptOrTicketNumber}`,
       complaintId: null,
       reference: null,
       contact,
@@ -107,8 +123,8 @@ export function instoreTicketToCommand(ticket: InstoreTicketV1, region: PhoneReg
       category: ticket.category,
       severity: severity.severity,
       severityReason: severity.reason,
-      subject: subjectFrom(ticket.description),
-      description: ticket.description.trim(),
+      subject: subjectFrom(description),
+      description,
       firstResponderId: ticket.staffId,
       // The staff member heard the customer out in person when taking the ticket.
       firstRespondedAt: receivedAt,
@@ -135,8 +151,7 @@ export function emailAttachments(email: ParsedEmail): AttachmentInput[] {
 export function emailToCommand(email: ParsedEmail, region: PhoneRegion, now: Date): MappedComplaint {
   const { contact, identities } = contactOf({ email: email.from.address, name: email.from.name }, region);
   const severity = deriveSeverity({ given: null, category: 'email', text: `${email.subject}\n${email.text}` });
-  // Events carry at most 100,000 characters of text and 500 of subject; the full mail stays in Kafka.
-  const description = (email.text.trim() || email.subject.trim()).slice(0, 100_000);
+  const description = truncateText(email.text.trim() || email.subject.trim(), EVENT_TEXT_LENGTH);
   return {
     identities,
     command: {
@@ -150,7 +165,7 @@ export function emailToCommand(email: ParsedEmail, region: PhoneRegion, now: Dat
       category: 'general',
       severity: severity.severity,
       severityReason: severity.reason,
-      subject: (email.subject.trim() || subjectFrom(description)).slice(0, 500),
+      subject: truncateText(email.subject.trim() || subjectFrom(description), EVENT_SUBJECT_LENGTH),
       description,
       firstResponderId: null,
       firstRespondedAt: null,
@@ -161,5 +176,19 @@ export function emailToCommand(email: ParsedEmail, region: PhoneRegion, now: Dat
       emailMessageId: email.messageId,
       correlationId: null,
     },
+  };
+}
+
+/** A reply that belongs to an existing complaint, appended to it rather than opening another. */
+export function emailToCustomerMessage(email: ParsedEmail, complaintId: string, now: Date): AppendCustomerMessageCommand {
+  return {
+    complaintId,
+    dedupKey: dedupKey('email', { messageId: email.messageId }),
+    channel: 'email',
+    subject: truncateText(email.subject, EVENT_SUBJECT_LENGTH),
+    body: truncateText(email.text, EVENT_TEXT_LENGTH),
+    attachments: emailAttachments(email),
+    receivedAt: now.toISOString(),
+    emailMessageId: email.messageId,
   };
 }

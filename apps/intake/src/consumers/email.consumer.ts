@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { dedupKey, findReferenceInSubject, type PhoneRegion } from '@app/domain';
+import { findReferenceInSubject, type PhoneRegion } from '@app/domain';
 import { ConsumerFactory, ManagedConsumer, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
 import { DataSource } from 'typeorm';
-import { emailAttachments, emailToCommand } from '../channels/channel-command.mapper';
+import { emailToCommand, emailToCustomerMessage } from '../channels/channel-command.mapper';
 import { parseEmail, type ParsedEmail } from '../channels/email/email-message.parser';
 import { ComplaintIntakeService } from '../complaints/complaint-intake.service';
 import { ComplaintRepository } from '../complaints/complaint.repository';
@@ -37,16 +37,7 @@ export class EmailConsumer extends ManagedConsumer<ParsedEmail> {
       handle: async (email) => {
         const threadComplaint = await this.threadOf(email);
         if (threadComplaint !== null) {
-          await this.intake.appendCustomerMessage({
-            complaintId: threadComplaint,
-            dedupKey: dedupKey('email', { messageId: email.messageId }),
-            channel: 'email',
-            subject: email.subject,
-            body: email.text,
-            attachments: emailAttachments(email),
-            receivedAt: new Date().toISOString(),
-            emailMessageId: email.messageId,
-          });
+          await this.intake.appendCustomerMessage(emailToCustomerMessage(email, threadComplaint, new Date()));
           return;
         }
         const { command, identities } = emailToCommand(email, region, new Date());

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiJwtAuth, CurrentUser, Roles, type Principal } from '@app/auth';
-import { SchemaValidationPipe } from '@app/platform';
+import { ApiQuerySchema, SchemaValidationPipe } from '@app/platform';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -37,6 +37,7 @@ export class AlertsController {
   @Get()
   @Roles('ops')
   @ApiOperation({ summary: 'SLA warnings, breaches and escalations, newest first' })
+  @ApiQuerySchema(ListAlertsQuery)
   async list(@Query(new SchemaValidationPipe(ListAlertsQuery, 'query')) query: Static<typeof ListAlertsQuery>): Promise<{ items: AlertView[] }> {
     const rows = await this.alerts.list(this.dataSource.manager, query.status, query.limit);
     return { items: rows.map(toAlertView) };
@@ -49,6 +50,7 @@ export class AlertsController {
   @Sse('stream')
   @Roles('ops')
   @ApiOperation({ summary: 'Live alerts (Server-Sent Events), resumable with Last-Event-ID' })
+  @ApiQuerySchema(StreamQuery)
   live(
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Query(new SchemaValidationPipe(StreamQuery, 'query')) query: Static<typeof StreamQuery>,

@@ -36,10 +36,16 @@ interface Loaded {
   readonly pendingHandoverId: string | null;
 }
 
+/** The 403 for a complaint of another store: it says nothing of the complaint (owner, state, store). */
+function notYourStore(): ForbiddenException {
+  return new ForbiddenException({ statusCode: 403, error: 'Forbidden', reason: 'store_forbidden', message: 'this complaint is not one of your stores' });
+}
+
 function refusal(result: OwnershipRefused): Error {
   const body = { reason: result.code, message: result.message, ownerId: result.ownerId };
   switch (result.code) {
     case 'no_access':
+      return notYourStore();
     case 'not_owner':
     case 'not_ops':
     case 'not_handover_receiver':
@@ -106,9 +112,7 @@ export class ComplaintActionsService {
   }
 
   private assertVisible(principal: WorkflowPrincipal, loaded: Loaded): void {
-    if (!mayAddNote(principal, loaded.subject)) {
-      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', reason: 'store_forbidden', message: 'this complaint is not one of your stores' });
-    }
+    if (!mayAddNote(principal, loaded.subject)) throw notYourStore();
   }
 
   private ownershipEvent(row: WorkflowComplaintRow, change: OwnershipChange): AnyEvent {
@@ -146,6 +150,7 @@ export class ComplaintActionsService {
       const loaded = await this.load(manager, id);
       const authority = mayActOnLifecycle(principal, loaded.subject);
       if (!authority.allowed) {
+        if (authority.code === 'no_access') throw notYourStore();
         throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', reason: authority.code, message: authority.message, ownerId: loaded.row.owner_id });
       }
       const { row } = loaded;
@@ -257,6 +262,8 @@ export class ComplaintActionsService {
   async proposeHandover(principal: WorkflowPrincipal, id: string, to: string, reason: string): Promise<{ handoverId: string }> {
     return this.dataSource.transaction(async (manager) => {
       const loaded = await this.load(manager, id);
+      // Whether it is closed, unowned or waiting for a hand-over is for those who may see it.
+      if (loaded.subject.ownerId !== principal.subject) this.assertVisible(principal, loaded);
       const now = new Date();
       const result = proposeHandover(loaded.subject, principal, { to, reason }, now);
       if (!result.ok) throw refusal(result);
@@ -285,6 +292,9 @@ export class ComplaintActionsService {
   async answerHandover(principal: WorkflowPrincipal, id: string, accept: boolean): Promise<WorkflowComplaintRow> {
     return this.dataSource.transaction(async (manager) => {
       const loaded = await this.load(manager, id);
+      // The receiver may always answer (and decline a complaint they cannot see); anyone else who
+      // cannot see the complaint learns nothing of its hand-overs.
+      if (loaded.subject.pendingHandover?.to !== principal.subject) this.assertVisible(principal, loaded);
       const now = new Date();
       if (accept) {
         const result = acceptHandover(loaded.subject, principal, now);

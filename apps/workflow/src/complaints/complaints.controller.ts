@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiJwtAuth, CurrentUser, Roles, storeScope, type Principal } from '@app/auth';
 import { Compensation, LifecycleState } from '@app/contracts';
 import type { LifecycleAction } from '@app/domain';
-import { SchemaValidationPipe } from '@app/platform';
+import { ApiQuerySchema, SchemaValidationPipe } from '@app/platform';
 import { Type, type Static } from '@sinclair/typebox';
 import { DataSource } from 'typeorm';
 import { ComplaintActionsService } from './complaint-actions.service';
@@ -126,6 +126,7 @@ export class WorkflowComplaintsController {
   @Get()
   @Roles('agent', 'store_manager', 'ops')
   @ApiOperation({ summary: 'Queues: my complaints (owner=me), the unowned email queue (queue=unowned), newest first' })
+  @ApiQuerySchema(ListQuery)
   async list(@CurrentUser() user: Principal, @Query(new SchemaValidationPipe(ListQuery, 'query')) query: Static<typeof ListQuery>): Promise<{ items: WorkflowComplaintView[] }> {
     const conditions: string[] = [];
     const values: unknown[] = [query.limit];
@@ -180,6 +181,7 @@ export class WorkflowComplaintsController {
   @Post(':id/notes')
   @Roles('agent', 'store_manager', 'ops')
   @ApiOperation({ summary: 'Add an internal note (anyone who may see the complaint)' })
+  @ApiBody({ schema: NoteBody as object })
   note(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body(new SchemaValidationPipe(NoteBody)) body: Static<typeof NoteBody>) {
     return this.actions.addNote(user, id, body.body);
   }
@@ -187,6 +189,7 @@ export class WorkflowComplaintsController {
   @Post(':id/handovers')
   @Roles('agent', 'store_manager', 'ops')
   @ApiOperation({ summary: 'The owner proposes a hand-over; the owner stays owner until the receiver accepts' })
+  @ApiBody({ schema: OwnerChangeBody as object })
   handover(
     @CurrentUser() user: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -213,6 +216,7 @@ export class WorkflowComplaintsController {
   @HttpCode(200)
   @Roles('ops')
   @ApiOperation({ summary: 'Operations reassign a complaint, with a mandatory reason (off shift, left)' })
+  @ApiBody({ schema: OwnerChangeBody as object })
   async reassign(
     @CurrentUser() user: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

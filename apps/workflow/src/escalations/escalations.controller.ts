@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiJwtAuth, assertStoreAccess, CurrentUser, Roles, storeScope, type Principal } from '@app/auth';
+import { ApiJwtAuth, assertResourceStoreAccess, CurrentUser, Roles, storeScope, type Principal } from '@app/auth';
 import { createEvent } from '@app/contracts';
+import { mayAcknowledgeEscalation, type EscalationTarget } from '@app/domain';
 import { appendToOutbox, TOPIC_NAMES, type TopicNames } from '@app/messaging';
-import { SchemaValidationPipe } from '@app/platform';
+import { ApiQuerySchema, SchemaValidationPipe } from '@app/platform';
 import { Type, type Static } from '@sinclair/typebox';
 import { DataSource } from 'typeorm';
 
@@ -62,6 +63,14 @@ function toView(row: EscalationRow): EscalationView {
   };
 }
 
+/** The audience an escalation was raised to, as libs/domain's rules take it. */
+function targetOf(row: EscalationRow): EscalationTarget {
+  if (row.level === 2) return { level: 2, audience: 'ops' };
+  return row.audience === 'store_managers' && row.store_id !== null
+    ? { level: 1, audience: 'store_managers', storeId: row.store_id }
+    : { level: 1, audience: 'ops_duty' };
+}
+
 const SELECT = `SELECT e.id, e.complaint_id, c.reference, e.level, e.audience, e.store_id, e.reason, c.severity, c.owner_id,
   e.created_at, e.acknowledged_at, e.acknowledged_by FROM escalations e JOIN complaints c ON c.id = e.complaint_id`;
 
@@ -78,6 +87,7 @@ export class EscalationsController {
   @Get()
   @Roles('store_manager', 'ops')
   @ApiOperation({ summary: "Escalations: a store manager's stores' level-1 escalations, or every escalation for operations" })
+  @ApiQuerySchema(ListEscalationsQuery)
   async list(
     @CurrentUser() user: Principal,
     @Query(new SchemaValidationPipe(ListEscalationsQuery, 'query')) query: Static<typeof ListEscalationsQuery>,
@@ -104,7 +114,17 @@ export class EscalationsController {
     return this.dataSource.transaction(async (manager) => {
       const [row] = (await manager.query(`${SELECT} WHERE e.id = $1 FOR UPDATE OF e`, [id])) as EscalationRow[];
       if (row === undefined) throw new NotFoundException({ statusCode: 404, error: 'Not Found', reason: 'escalation_not_found', message: `no escalation ${id}` });
-      if (user.role === 'store_manager') assertStoreAccess(user, row.store_id);
+      if (user.role === 'store_manager') {
+        assertResourceStoreAccess(user, row.store_id, 'escalation');
+        if (!mayAcknowledgeEscalation(user, targetOf(row))) {
+          throw new ForbiddenException({
+            statusCode: 403,
+            error: 'Forbidden',
+            reason: 'not_escalation_audience',
+            message: 'this escalation went to operations; only operations acknowledge it',
+          });
+        }
+      }
       if (row.acknowledged_at !== null) return toView(row);
       const now = new Date();
       await manager.query('UPDATE escalations SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1', [id, now, user.subject]);

@@ -92,6 +92,11 @@ export interface ChannelDocumentCodecOptions<TSchema extends TObject> {
   readonly schema: TSchema;
   /** Larger messages are refused before they are decoded. */
   readonly maxBytes: number;
+  /**
+   * Rules JSON Schema cannot state, checked once the schema holds (e.g. that a timestamp names an
+   * instant intake can store). Any error makes the document `invalid_document`.
+   */
+  readonly check?: (document: Static<TSchema>) => readonly FieldError[];
 }
 
 export interface ChannelDocumentCodec<T> {
@@ -113,7 +118,7 @@ function fail<T>(code: ChannelDecodeFailureCode, message: string): ChannelDecode
 
 /**
  * A codec for one version of a JSON channel document. The order of the checks is the order of the
- * failure codes: size, UTF-8, JSON, schema version, schema, then text.
+ * failure codes: size, UTF-8, JSON, schema version, schema (then the codec's own rules), then text.
  */
 export function createChannelDocumentCodec<TSchema extends TObject>(
   options: ChannelDocumentCodecOptions<TSchema>,
@@ -132,7 +137,10 @@ export function createChannelDocumentCodec<TSchema extends TObject>(
         );
       }
     }
-    if (validateSchema(candidate)) return { ok: true, value: candidate };
+    if (validateSchema(candidate)) {
+      const ruleErrors = options.check?.(candidate) ?? [];
+      return ruleErrors.length === 0 ? { ok: true, value: candidate } : fail('invalid_document', formatFieldErrors(ruleErrors));
+    }
     const errors = validateSchema.errors ?? [];
     // A document that is right in every respect but whose description is empty or only whitespace
     // is refused for a different reason: there is no complaint text.

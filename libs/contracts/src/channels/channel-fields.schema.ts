@@ -1,5 +1,6 @@
 import { Type, type SchemaOptions } from '@sinclair/typebox';
 import { SEVERITIES } from '../events/common.schema';
+import type { FieldError } from './channel-codec';
 
 /**
  * Field shapes shared by the JSON channel documents (hotline, in-store). They describe what a channel
@@ -58,6 +59,27 @@ export const LocaleTag = Type.String({
 export const Subject = Type.String({ maxLength: 500 });
 
 export const Timestamp = (description: string) => Type.String({ description, format: 'date-time' });
+
+const LEAP_SECOND = /^(.+[Tt ]\d{2}:\d{2}):60(?:\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+// PostgreSQL has no year 0, and events write instants as ISO strings with four-digit years.
+const FIRST_INSTANT_MS = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_INSTANT_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * The instant a `date-time` field names, or null when it names none intake can store (before year 1
+ * or after 9999, UTC). JavaScript dates have no leap seconds, so a leap second (`23:59:60`, which
+ * RFC 3339 allows) is read as the last millisecond of the minute before it.
+ */
+export function timestampInstant(value: string): Date | null {
+  const leap = LEAP_SECOND.exec(value);
+  const ms = leap === null ? Date.parse(value) : Date.parse(`${leap[1]}:59.999${leap[2]}`);
+  return Number.isNaN(ms) || ms < FIRST_INSTANT_MS || ms > LAST_INSTANT_MS ? null : new Date(ms);
+}
+
+/** The error of a `date-time` field that timestampInstant cannot read, for a codec's `check`. */
+export function timestampErrors(path: string, value: string): FieldError[] {
+  return timestampInstant(value) === null ? [{ path, message: 'must be an instant between the years 0001 and 9999 (UTC)' }] : [];
+}
 
 export const SeverityField = Type.Union(
   SEVERITIES.map((severity) => Type.Literal(severity)),

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADER, deadLetterRecord, type SourceMessage } from './dead-letter';
+import { DEAD_LETTER_HEADER, deadLetterRecord, TRUNCATED_VALUE_BYTES, truncated, type SourceMessage } from './dead-letter';
 
 function sourceMessage(overrides: Partial<SourceMessage> = {}): SourceMessage {
   return {
@@ -43,5 +43,13 @@ describe('deadLetterRecord', () => {
   it('bounds an overlong reason', () => {
     const record = deadLetterRecord(sourceMessage(), { ...reason, message: 'x'.repeat(10_000) }, now);
     expect(record.headers?.[DEAD_LETTER_HEADER.reason]).toHaveLength(4000);
+  });
+
+  it('keeps the first part of bytes too large for the topic, saying how long they were', () => {
+    const value = Buffer.alloc(TRUNCATED_VALUE_BYTES * 3, 7);
+    const record = truncated(deadLetterRecord(sourceMessage(), reason, now), value);
+    expect(record.value).toHaveLength(TRUNCATED_VALUE_BYTES);
+    expect(record.headers?.[DEAD_LETTER_HEADER.truncatedFrom]).toBe(String(value.length));
+    expect(record.headers?.[DEAD_LETTER_HEADER.code]).toBe(reason.code);
   });
 });

@@ -31,7 +31,12 @@ export const DEAD_LETTER_HEADER = {
   consumerGroup: 'dlq-consumer-group',
   attempts: 'dlq-attempts',
   failedAt: 'dlq-failed-at',
+  /** Set when the original bytes did not fit the topic even compressed: only their first part is kept. */
+  truncatedFrom: 'dlq-truncated-from-bytes',
 } as const;
+
+/** What is kept of a message too large for the dead-letter topic even when compressed. */
+export const TRUNCATED_VALUE_BYTES = 256 * 1024;
 
 const MAX_REASON_LENGTH = 4000;
 
@@ -65,7 +70,31 @@ export class DeadLetterPublisher {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /**
+   * Publishes compressed: a message that reached a consumer compressed may exceed the broker's limit
+   * uncompressed. If even that is refused as too large, the record keeps the first part of the bytes
+   * and says how long they were, rather than blocking the partition for ever.
+   */
   async publish(source: SourceMessage, reason: DeadLetterReason): Promise<void> {
-    await this.producer.send(this.topic, [deadLetterRecord(source, reason, this.clock())]);
+    const record = deadLetterRecord(source, reason, this.clock());
+    try {
+      await this.producer.send(this.topic, [record], { compressed: true });
+    } catch (error) {
+      if (!isTooLarge(error) || source.value === null) throw error;
+      await this.producer.send(this.topic, [truncated(record, source.value)], { compressed: true });
+    }
   }
+}
+
+export function truncated(record: OutgoingMessage, value: Buffer): OutgoingMessage {
+  return {
+    ...record,
+    value: value.subarray(0, TRUNCATED_VALUE_BYTES),
+    headers: { ...record.headers, [DEAD_LETTER_HEADER.truncatedFrom]: String(value.length) },
+  };
+}
+
+function isTooLarge(error: unknown): boolean {
+  const type = (error as { type?: unknown; cause?: { type?: unknown } } | null)?.type ?? (error as { cause?: { type?: unknown } } | null)?.cause?.type;
+  return type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE' || /too large/i.test(String((error as Error | null)?.message ?? ''));
 }

@@ -50,6 +50,11 @@ export class OutboxRelay {
   private wake: (() => void) | null = null;
   private listener: Client | null = null;
   private lastCleanup = 0;
+  /**
+   * Runs after Kafka acknowledged a batch and before its rows are marked sent: the moment a crash
+   * leaves published rows unmarked. Fault-injection tests set it; a throw rolls the marking back.
+   */
+  afterPublish: ((rows: number) => Promise<void>) | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -100,6 +105,7 @@ export class OutboxRelay {
       )) as OutboxRow[];
       if (rows.length === 0) return 0;
       await this.producer.sendBatch(toTopicBatches(rows));
+      await this.afterPublish?.(rows.length);
       await manager.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       return rows.length;
     });

@@ -1,4 +1,4 @@
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 
 export interface OutgoingMessage {
   readonly key: string | null;
@@ -11,6 +11,11 @@ export interface OutgoingMessage {
  * request in flight keeps a key's messages in order across retries. Kafka's own Java-compatible
  * partitioner keeps a key on the same partition as other clients would put it.
  */
+export interface SendOptions {
+  /** gzip the batch: the broker's size limit applies to what it receives. */
+  readonly compressed?: boolean;
+}
+
 export class KafkaProducer {
   private readonly producer: Producer;
   private connected: Promise<void> | null = null;
@@ -35,18 +40,18 @@ export class KafkaProducer {
     await this.connected;
   }
 
-  async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    await this.sendBatch([{ topic, messages }]);
+  async send(topic: string, messages: readonly OutgoingMessage[], options: SendOptions = {}): Promise<void> {
+    await this.sendBatch([{ topic, messages }], options);
   }
 
   /** Sends to several topics at once; order within each topic is the order given. */
-  async sendBatch(batches: ReadonlyArray<{ topic: string; messages: readonly OutgoingMessage[] }>): Promise<void> {
+  async sendBatch(batches: ReadonlyArray<{ topic: string; messages: readonly OutgoingMessage[] }>, options: SendOptions = {}): Promise<void> {
     const topicMessages = batches
       .filter((batch) => batch.messages.length > 0)
       .map((batch) => ({ topic: batch.topic, messages: batch.messages.map(toKafkaMessage) }));
     if (topicMessages.length === 0) return;
     await this.connect();
-    await this.producer.sendBatch({ topicMessages, acks: -1 });
+    await this.producer.sendBatch({ topicMessages, acks: -1, ...(options.compressed === true ? { compression: CompressionTypes.GZIP } : {}) });
   }
 
   async disconnect(): Promise<void> {

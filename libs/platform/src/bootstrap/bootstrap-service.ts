@@ -7,6 +7,8 @@ import { withBearerAuth } from '@app/auth';
 import type { AppConfig } from '@app/config';
 import { Logger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
+import { answerBodyParserErrors } from './body-parser-errors';
+import { answerClientErrors } from './client-errors';
 
 /** What a service's main.ts hands over: its root module class, or the dynamic module built from config. */
 export type AppModuleDefinition = Type<unknown> | DynamicModule;
@@ -30,7 +32,8 @@ export function setupOpenApi(app: INestApplication, config: AppConfig): void {
 
 /**
  * Everything bootstrapService does to an app short of listening: pino as the app's logger, body
- * size limits, shutdown hooks and the OpenAPI document. Tests use it on apps built with
+ * size limits (a refused body is answered 413, 400 or 415 with a reason, and so is a request Node's
+ * HTTP parser refuses), shutdown hooks and the OpenAPI document. Tests use it on apps built with
  * @nestjs/testing to get the same behaviour as a running service.
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
@@ -39,6 +42,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useBodyParser('json', { limit });
   app.useBodyParser('urlencoded', { limit, extended: true });
   app.useBodyParser('raw', { limit });
+  app.use(answerBodyParserErrors);
+  answerClientErrors(app.getHttpServer());
   // SIGTERM and SIGINT close the app: onModuleDestroy, beforeApplicationShutdown, then the server.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   setupOpenApi(app, config);

@@ -1,8 +1,14 @@
 import { Body, Controller, Get, Logger, Post } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { ConfigModule, loadConfig } from '@app/config';
 import { PinoLogger } from 'nestjs-pino';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
+import { configureApp } from '../bootstrap/bootstrap-service';
 import { createPlatformTestApp, type PlatformTestApp } from '../testing/platform-test-app';
-import type { LogRecord } from '../testing/log-sink';
+import { LogSink, type LogRecord } from '../testing/log-sink';
+import { LOG_DESTINATION, LoggingModule } from './logging.module';
 
 const customer = {
   phone: '+33 6 12 34 56 78',
@@ -165,5 +171,31 @@ describe('LoggingModule', () => {
     await request(server).get('/metrics').expect(200);
 
     expect(platform.logs.withMessage('request completed')).toEqual([]);
+  });
+});
+
+describe('LOG_DESTINATION', () => {
+  it('lets a test that builds a whole service read back every line it writes, masked', async () => {
+    const sink = new LogSink();
+    __resetOutOfContextForTests();
+    // Built as a service module is, with no destination of its own: the override is what redirects it.
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(loadConfig('intake', {})), LoggingModule.forRoot()],
+      controllers: [ComplaintsTestController],
+    })
+      .overrideProvider(LOG_DESTINATION)
+      .useValue(sink)
+      .compile();
+    const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
+    configureApp(app, loadConfig('intake', {}));
+    await app.init();
+    try {
+      await request(app.getHttpServer()).post('/complaints').send({ phone: customer.phone, email: customer.email }).expect(201);
+    } finally {
+      await app.close();
+    }
+    expect(sink.withMessage('customer recognised')).toHaveLength(1);
+    expect(sink.withMessage('request completed')).toHaveLength(1);
+    expect(sink.lines.join('')).not.toContain('jane');
   });
 });

@@ -11,6 +11,12 @@ export interface LoggingModuleOptions {
 }
 
 /**
+ * The stream a service's log lines are written to (`null`: standard output). A test that builds a whole
+ * service overrides this provider to read back every line the service writes, masked as it would be printed.
+ */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+/**
  * Structured logging for a service (nestjs-pino): request ids, the service name on every line,
  * credentials redacted and personal data masked. Needs the APP_CONFIG of ConfigModule.
  * Inject nestjs-pino's `PinoLogger`, or use Nest's `Logger` once the app logs through pino.
@@ -22,9 +28,10 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig): Params => ({
-            pinoHttp: httpLoggerOptions(createLogger(config, options.destination)),
+          providers: [{ provide: LOG_DESTINATION, useValue: options.destination ?? null }],
+          inject: [APP_CONFIG, LOG_DESTINATION],
+          useFactory: (config: AppConfig, destination: DestinationStream | null): Params => ({
+            pinoHttp: httpLoggerOptions(createLogger(config, destination ?? undefined)),
           }),
         }),
       ],

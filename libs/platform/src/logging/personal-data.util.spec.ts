@@ -17,6 +17,8 @@ describe('maskPersonalData', () => {
       ['UK national', '020 7946 0958', '*** **** **58'],
       ['seven-digit local', '555-2671', '***-**71'],
       ['no-break spaces', '06\u00A012\u00A034\u00A056\u00A078', '**\u00A0**\u00A0**\u00A0**\u00A078'],
+      ['full-width digits (CJK input)', '０７４００ １２３４５６', '***** ****５６'],
+      ['full-width plus and ideographic space', '＋８６\u3000１３８\u3000００１３\u3000８０００', '＋**\u3000***\u3000****\u3000**００'],
     ])('masks %s (%s), keeping the last two digits', (_format, phone, masked) => {
       expect(maskPersonalData(phone)).toBe(masked);
     });
@@ -27,6 +29,11 @@ describe('maskPersonalData', () => {
       );
       expect(maskPersonalData('tel:0612345678')).toBe('tel:********78');
       expect(maskPersonalData('call back on 0612345678.')).toBe('call back on ********78.');
+    });
+
+    it('masks a percent-encoded phone number typed in full-width digits', () => {
+      const typed = encodeURIComponent('０７４００ １２３４５６');
+      expect(maskPersonalData(`/complaints?phone=${typed}`)).toBe('/complaints?phone=***** ****５６');
     });
 
     it('masks phone numbers of a form-encoded or percent-encoded query', () => {

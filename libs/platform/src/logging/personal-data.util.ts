@@ -5,9 +5,10 @@
  * error texts and objects that somebody decides to log. Masking is applied to every log line as it is
  * written, so it does not depend on the caller remembering to do it.
  *
- * The phone rule is deliberately greedy (any run of 7 or more digits that may be split by spaces,
- * dashes, dots, parentheses or `+`): hiding an order number by mistake costs less than leaking a
- * phone number. What it must not do is damage the identifiers every log line is full of, so:
+ * The phone rule is deliberately greedy (any run of 7 or more digits, of any script, that may be
+ * split by spaces, dashes, dots, parentheses or `+`): hiding an order number by mistake costs less
+ * than leaking a phone number. What it must not do is damage the identifiers every log line is full
+ * of, so:
  * - a run never starts or ends inside a word: digits touching a letter, a digit or an underscore, or
  *   joined to one by a dash or a dot, belong to a token (hex ids, UUID groups, `2026-11-23T10:00`,
  *   `topic-3`) and are left alone;
@@ -34,11 +35,19 @@ const KEPT = `${START}(?:${UUID}|${ISO_DATE_TIME}|${DAY_MONTH_YEAR}|${IPV4})${EN
 const EMAIL = String.raw`[\p{L}\p{N}._%+\-]+@(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?\.)+\p{L}{2,}`;
 
 /**
- * An optional `+` or `(`, then 7 to 20 digits with at most three separators (space, no-break space,
- * dash, dot, parentheses, and `+`, which is a space in a form-encoded query) between two digits. The
+ * A decimal digit of any script: customers typing with a CJK input method send full-width digits
+ * (`０７４００ １２３４５６`), which phone libraries read like ASCII ones.
+ */
+const DIGIT = String.raw`\p{Nd}`;
+
+/** Space, no-break and ideographic space, dash, dot, parentheses and `+` (a space in a form-encoded query), and their full-width forms. */
+const PHONE_SEPARATOR = String.raw`[ \u00A0\u3000().\-+\uFF08\uFF09\uFF0D\uFF0E\uFF0B]`;
+
+/**
+ * An optional `+` or `(`, then 7 to 20 digits with at most three separators between two digits. The
  * upper bound keeps backtracking cheap on long digit strings, which are not phone numbers.
  */
-const PHONE = String.raw`${START}[+(]?\d(?:[ \u00A0().\-+]{0,3}\d){6,19}${END}`;
+const PHONE = String.raw`${START}[+(\uFF0B\uFF08]?${DIGIT}(?:${PHONE_SEPARATOR}{0,3}${DIGIT}){6,19}${END}`;
 
 const PERSONAL_DATA = new RegExp(`(${KEPT})|(${EMAIL})|(${PHONE})`, 'gu');
 
@@ -52,11 +61,13 @@ function maskEmail(email: string): string {
   return `${Array.from(local)[0] ?? ''}***@${Array.from(domain)[0] ?? ''}***.${topLevel}`;
 }
 
+const IS_DIGIT = /^\p{Nd}$/u;
+
 function maskPhone(phone: string): string {
-  let digitsLeft = phone.replace(/\D/g, '').length;
+  let digitsLeft = Array.from(phone).filter((char) => IS_DIGIT.test(char)).length;
   let masked = '';
   for (const char of phone) {
-    if (char >= '0' && char <= '9') {
+    if (IS_DIGIT.test(char)) {
       masked += digitsLeft > KEPT_DIGITS ? '*' : char;
       digitsLeft -= 1;
     } else {

@@ -11,6 +11,7 @@ import { kafkaCheck, postgresCheck, redisCheck } from '../health/readiness-check
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { LoggingModule } from '../logging/logging.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { RateLimitModule } from './rate-limit.module';
 
 /** The service's shared Redis connection (BullMQ opens its own, with the settings workers need). */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
@@ -58,8 +59,8 @@ export interface ServiceCoreOptions {
 
 /**
  * Everything a service stands on: validated configuration, masked structured logs, metrics, health
- * and readiness (PostgreSQL, Redis, Kafka), JWT authentication with roles, the database, Kafka
- * messaging with the outbox relay, and Redis.
+ * and readiness (PostgreSQL, Redis, Kafka), a rate limit per client, JWT authentication with roles,
+ * the database, Kafka messaging with the outbox relay, and Redis.
  */
 @Global()
 @Module({})
@@ -72,6 +73,8 @@ export class ServiceCoreModule {
         LoggingModule.forRoot(),
         MetricsModule.forRoot(),
         HealthModule.forRoot(),
+        // Before AuthModule: its guard then runs first, so requests refused for their token count too.
+        RateLimitModule.forRoot(),
         AuthModule.forRoot(),
         PersistenceModule.forRoot(options.persistence),
         MessagingModule.forRoot({ outboxRelay: options.outboxRelay ?? true, topics: options.topics }),

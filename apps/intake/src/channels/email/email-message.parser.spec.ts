@@ -16,6 +16,7 @@ import {
 import {
   EMAIL_MAX_ATTACHMENTS,
   EMAIL_MAX_BYTES,
+  EMAIL_MAX_FILENAME_LENGTH,
   EMAIL_MAX_HEADER_BYTES,
   EMAIL_MAX_MIME_PARTS,
   parseEmail,
@@ -361,6 +362,47 @@ describe('parseEmail', () => {
       const email = await parsed((await plainEmail({ text: '', html })).raw);
       expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(5_000);
       expect(email.text).toContain('Kettle broken.');
+    });
+  });
+
+  describe('what storage and events can hold', () => {
+    function withAttachmentPart(partHeaders: readonly string[]): Buffer {
+      const body = ['--b', 'Content-Type: text/plain', '', 'Kettle broken.', '--b', ...partHeaders, '', 'xx', '--b--'].join('\r\n');
+      return rawEmail(['From: a@customer.example', 'Subject: s', 'Content-Type: multipart/mixed; boundary="b"'], body);
+    }
+
+    it('drops NUL characters from the subject, the body and the sender name', async () => {
+      const raw = rawEmail(['From: =?utf-8?Q?Ja=00ne?= <a@customer.example>', 'Subject: =?utf-8?Q?Ket=00tle?='], 'Bro\u0000ken.');
+      expect(await parsed(raw)).toMatchObject({ subject: 'Kettle', text: 'Broken.', from: { name: 'Jane' } });
+    });
+
+    it.each([
+      ['longer than an event carries (300 characters)', `<${'x'.repeat(290)}@mail.example>`],
+      ['with a control character', '<a\u0001b@mail.example>'],
+    ])('treats a Message-ID %s as missing', async (_case, header) => {
+      const email = await parsed(rawEmail(['From: a@customer.example', 'Subject: s', `Message-ID: ${header}`]));
+      expect(email.messageIdSynthetic).toBe(true);
+    });
+
+    it(`shortens a file name over ${EMAIL_MAX_FILENAME_LENGTH} characters, keeping its extension`, async () => {
+      const email = await parsed(withAttachmentPart(['Content-Type: image/jpeg', `Content-Disposition: attachment; filename="${'p'.repeat(400)}.jpeg"`]));
+      const filename = email.attachments[0]?.filename ?? '';
+      expect(Array.from(filename)).toHaveLength(EMAIL_MAX_FILENAME_LENGTH);
+      expect(filename.endsWith('….jpeg')).toBe(true);
+    });
+
+    it('replaces a lone surrogate in a file name, which jsonb refuses', async () => {
+      const email = await parsed(withAttachmentPart(['Content-Type: image/png', "Content-Disposition: attachment; filename*=utf-16le''%00%D8"]));
+      expect(email.attachments[0]?.filename).toBe('\ufffd');
+    });
+
+    it.each([
+      ['over 200 characters', `application/${'x'.repeat(300)}`],
+      ['not a media type', 'kettle'],
+      ['a media type with markup after it', 'image/png"><script>'],
+    ])('stores an attachment whose media type is %s as application/octet-stream', async (_case, contentType) => {
+      const email = await parsed(withAttachmentPart([`Content-Type: ${contentType}`, 'Content-Disposition: attachment; filename="a.bin"']));
+      expect(email.attachments[0]?.contentType).toBe('application/octet-stream');
     });
   });
 });

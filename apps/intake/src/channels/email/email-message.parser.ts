@@ -3,6 +3,7 @@ import { compile as compileHtmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type Attachment, type EmailAddress, type ParsedMail } from 'mailparser';
 import type { DecodeResult } from '@app/contracts';
 import { normaliseEmail } from '@app/domain';
+import { storableText } from '../storable-text.util';
 
 /**
  * Turns the raw RFC 5322 bytes the email gateway publishes on `complaints.channel.email` into what
@@ -26,6 +27,8 @@ export const EMAIL_MAX_HEADER_BYTES = 256 * 1024;
 export const EMAIL_MAX_HTML_CHARS = 2_000_000;
 /** How deep into HTML element nesting text is looked for; deeper content is left out. */
 export const EMAIL_MAX_HTML_DEPTH = 500;
+/** Longer attachment names are shortened (keeping the extension): events carry names of up to 300. */
+export const EMAIL_MAX_FILENAME_LENGTH = 255;
 
 export type EmailParseFailureCode =
   | 'too_large'
@@ -130,7 +133,11 @@ const convertHtml = compileHtmlToText({
   ],
 });
 
-const MESSAGE_ID_MAX_LENGTH = 998;
+// complaint.received carries the Message-ID as its externalRef, of at most 300 characters. A longer id
+// is treated as missing, so the message is known by the hash of its bytes instead.
+const MESSAGE_ID_MAX_LENGTH = 300;
+// A media type as RFC 6838 shapes it, short enough for the events' 200 characters.
+const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,99}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,99}$/;
 
 function fail(code: EmailParseFailureCode, message: string): EmailParseResult {
   return { ok: false, error: { code, message } };
@@ -140,7 +147,7 @@ function normaliseMessageId(raw: string): string | null {
   const trimmed = raw.trim();
   const bracketed = /<([^<>]*)>/.exec(trimmed);
   const id = (bracketed === null ? trimmed : bracketed[1] ?? '').trim();
-  if (id === '' || id.length > MESSAGE_ID_MAX_LENGTH || /\s/.test(id)) return null;
+  if (id === '' || id.length > MESSAGE_ID_MAX_LENGTH || /[\s\u0000-\u001f\u007f]/.test(id)) return null;
   return id;
 }
 
@@ -193,22 +200,32 @@ function localeHint(mail: ParsedMail): string | null {
 }
 
 function bodyText(mail: ParsedMail): Pick<ParsedEmail, 'text' | 'textSource'> {
-  const plain = (mail.text ?? '').trim();
+  const plain = storableText(mail.text ?? '').trim();
   if (plain !== '') return { text: plain, textSource: 'plain' };
   // mailparser's own conversion is turned off (skipHtmlToText): it skips an HTML-only body that sits
   // in multipart/mixed beside attachments, and wraps lines at 80 characters. Here every HTML body is
   // converted the same way: no hard wrapping, no images, bounded input and depth.
   const html = typeof mail.html === 'string' ? mail.html.slice(0, EMAIL_MAX_HTML_CHARS) : '';
-  const converted = html.trim() === '' ? '' : convertHtml(html).trim();
+  const converted = html.trim() === '' ? '' : storableText(convertHtml(html)).trim();
   return converted === '' ? { text: '', textSource: 'none' } : { text: converted, textSource: 'html' };
 }
 
+/** A sender's file name, shortened on code points when too long, keeping a short extension. */
+function boundedFilename(raw: string | undefined): string | null {
+  const name = storableText(raw ?? '').trim();
+  if (name === '') return null;
+  const codePoints = Array.from(name);
+  if (codePoints.length <= EMAIL_MAX_FILENAME_LENGTH) return name;
+  const extension = /\.[^.\s]{1,16}$/u.exec(name)?.[0] ?? '';
+  return `${codePoints.slice(0, EMAIL_MAX_FILENAME_LENGTH - Array.from(extension).length - 1).join('')}…${extension}`;
+}
+
 function toAttachment(attachment: Attachment): EmailAttachment {
-  const filename = attachment.filename?.trim();
+  const contentType = attachment.contentType.toLowerCase();
   return new EmailAttachment(
     {
-      filename: filename === undefined || filename === '' ? null : filename,
-      contentType: attachment.contentType,
+      filename: boundedFilename(attachment.filename),
+      contentType: CONTENT_TYPE.test(contentType) ? contentType : 'application/octet-stream',
       sizeBytes: attachment.content.length,
       sha256: attachment.checksum,
       contentId: attachment.cid ?? null,
@@ -261,12 +278,12 @@ export async function parseEmail(raw: Buffer): Promise<EmailParseResult> {
   }
 
   const mailbox = firstMailbox(mail.from);
-  const address = mailbox?.address === undefined ? null : normaliseEmail(mailbox.address);
+  const address = mailbox?.address === undefined ? null : normaliseEmail(storableText(mailbox.address));
   if (mailbox === undefined || address === null) {
     return fail('no_sender', mail.from === undefined ? 'email has no From header' : 'email has no usable From address');
   }
 
-  const subject = (mail.subject ?? '').trim();
+  const subject = storableText(mail.subject ?? '').trim();
   let body: Pick<ParsedEmail, 'text' | 'textSource'>;
   try {
     body = bodyText(mail);
@@ -278,7 +295,7 @@ export async function parseEmail(raw: Buffer): Promise<EmailParseResult> {
   if (subject === '' && text === '') return fail('no_text', 'email has neither a subject nor any body text');
 
   const messageId = mail.messageId === undefined ? null : normaliseMessageId(mail.messageId);
-  const name = mailbox.name.trim();
+  const name = storableText(mailbox.name).trim();
   return {
     ok: true,
     value: {

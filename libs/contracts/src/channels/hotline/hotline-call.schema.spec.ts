@@ -145,6 +145,20 @@ describe('hotline call', () => {
     expect(error.message).toContain('/reference must match pattern');
   });
 
+  it.each([
+    ['year 0000, which PostgreSQL does not have', '0000-01-01T00:00:00Z'],
+    ['year 0000 once converted to UTC', '0001-01-01T00:30:00+01:00'],
+  ])('reports invalid_document for a callStartedAt in %s', (_case, callStartedAt) => {
+    expect(failureOf(channelMessage(hotlineCall({ callStartedAt })))).toEqual({
+      code: 'invalid_document',
+      message: '/callStartedAt must be an instant between the years 0001 and 9999 (UTC)',
+    });
+  });
+
+  it.each(['2016-12-31T23:59:60Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z'])('accepts a callStartedAt of %s', (callStartedAt) => {
+    expect(decodeHotlineCall(channelMessage(hotlineCall({ callStartedAt }))).ok).toBe(true);
+  });
+
   it('refuses to encode an invalid document', () => {
     expect(() => encodeHotlineCall({ ...hotlineCall(), description: '' })).toThrow(/no_text/);
   });

@@ -12,6 +12,7 @@ import {
   Subject,
   SystemId,
   Timestamp,
+  timestampErrors,
 } from '../channel-fields.schema';
 
 /** Messages on `complaints.channel.hotline` larger than this are dead-lettered as `too_large`. */
@@ -84,6 +85,7 @@ const hotlineCallCodec = createChannelDocumentCodec({
   schemaVersion: 1,
   schema: HotlineCallV1Schema,
   maxBytes: HOTLINE_CALL_MAX_BYTES,
+  check: (call) => timestampErrors('/callStartedAt', call.callStartedAt),
 });
 
 /**

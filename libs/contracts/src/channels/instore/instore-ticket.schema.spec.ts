@@ -89,6 +89,13 @@ describe('in-store ticket', () => {
     expect(failureOf(channelMessage(instoreTicket({ description: '  \n ' }))).code).toBe('no_text');
   });
 
+  it('refuses an occurredAt that names no instant intake can store', () => {
+    expect(failureOf(channelMessage(instoreTicket({ occurredAt: '0000-12-31T23:00:00Z' })))).toEqual({
+      code: 'invalid_document',
+      message: '/occurredAt must be an instant between the years 0001 and 9999 (UTC)',
+    });
+  });
+
   it('refuses to encode an invalid ticket', () => {
     expect(() => encodeInstoreTicket(instoreTicket({ customer: {} }))).toThrow(/invalid_document/);
   });

@@ -10,6 +10,7 @@ import {
   SeverityField,
   SystemId,
   Timestamp,
+  timestampErrors,
   TypedText,
 } from '../channel-fields.schema';
 
@@ -96,6 +97,7 @@ const instoreTicketCodec = createChannelDocumentCodec({
   schemaVersion: 1,
   schema: InstoreTicketV1Schema,
   maxBytes: INSTORE_TICKET_MAX_BYTES,
+  check: (ticket) => timestampErrors('/occurredAt', ticket.occurredAt),
 });
 
 /**
