@@ -5,7 +5,7 @@ import { TestTokens } from '@app/auth/testing';
 import { loadConfig, type AppConfig, type ServiceName } from '@app/config';
 import type { TopicKey } from '@app/contracts';
 import { dropSchema } from '@app/persistence';
-import { configureApp } from '@app/platform';
+import { configureApp, LOG_DESTINATION } from '@app/platform';
 import { Queue } from 'bullmq';
 import type { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -21,6 +21,8 @@ export interface HarnessOptions {
   readonly env?: Record<string, string>;
   readonly services?: readonly ServiceName[];
   readonly partitions?: number;
+  /** Where the services' log lines go instead of stdout (the platform's LOG_DESTINATION). */
+  readonly logDestination?: unknown;
 }
 
 /**
@@ -111,7 +113,9 @@ export class ServiceHarness {
   /** Another instance of a service (same groups, schema and queues): the caller closes it. */
   async startInstance(service: ServiceName): Promise<INestApplication> {
     const config = this.config(service);
-    const moduleRef = await Test.createTestingModule({ imports: [this.module(service, config)] }).compile();
+    const builder = Test.createTestingModule({ imports: [this.module(service, config)] });
+    if (this.options.logDestination !== undefined) builder.overrideProvider(LOG_DESTINATION).useValue(this.options.logDestination);
+    const moduleRef = await builder.compile();
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
     configureApp(nest, config);
     return nest.init();

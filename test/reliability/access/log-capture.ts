@@ -1,10 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import type { ServiceName } from '@app/config';
-import { configureApp, LOG_DESTINATION } from '@app/platform';
 import { LogSink } from '@app/platform/testing/log-sink';
-import { ServiceHarness } from '@app/testing/service-harness';
+import { ServiceHarness, type HarnessOptions } from '@app/testing/service-harness';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 
 /**
@@ -13,25 +8,18 @@ import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
  * LOG_DESTINATION pointed at the sink.
  */
 export class LogCapturingHarness extends ServiceHarness {
-  readonly logs = new LogSink();
+  readonly logs: LogSink;
+
+  constructor(options: HarnessOptions = {}) {
+    const logs = new LogSink();
+    super({ ...options, logDestination: logs });
+    this.logs = logs;
+  }
 
   override async start(): Promise<this> {
     // nestjs-pino keeps the first logger of the process for lines logged outside a request.
     __resetOutOfContextForTests();
     return super.start();
-  }
-
-  override async startService(service: ServiceName): Promise<INestApplication> {
-    const config = this.config(service);
-    const moduleRef = await Test.createTestingModule({ imports: [this['module'](service, config)] })
-      .overrideProvider(LOG_DESTINATION)
-      .useValue(this.logs)
-      .compile();
-    const nest = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
-    configureApp(nest, config);
-    const app = await nest.init();
-    this.apps.set(service, app);
-    return app;
   }
 }
 
