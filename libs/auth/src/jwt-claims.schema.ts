@@ -3,11 +3,14 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Principal } from './principal';
 import { ROLES, type Role } from './roles';
 
+/** Printable text only: an identifier with control characters (NUL above all) is never a real one. */
+const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001F\\u007F]+$';
+
 /** The same bounds as the storeId of complaint events, so any store a complaint can name can be granted. */
-export const StoreIdSchema = Type.String({ minLength: 1, maxLength: 64 });
+export const StoreIdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: NO_CONTROL_CHARACTERS });
 
 const registeredClaims = {
-  sub: Type.String({ minLength: 1, maxLength: 256 }),
+  sub: Type.String({ minLength: 1, maxLength: 256, pattern: NO_CONTROL_CHARACTERS }),
   iss: Type.String({ minLength: 1 }),
   // RFC 7519 allows one audience or several; tokens from an external issuer may carry a list.
   aud: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })]),

@@ -39,6 +39,13 @@ describe('TokenService', () => {
     expect(service.verify(tokens.withClaims({ aud: 'another-api' }))).toMatchObject({ reason: 'token_invalid' });
   });
 
+  it('refuses a signed token whose subject or store ids carry control characters', () => {
+    const tokens = new TestTokens(config, at(0));
+    expect(service.verify(tokens.withClaims({ sub: 'agent\u0000-1' }))).toMatchObject({ ok: false });
+    expect(service.verify(tokens.withClaims({ sub: 'manager-1', role: 'store_manager', stores: ['S\u0000'] }))).toMatchObject({ ok: false });
+    expect(service.verify(tokens.withClaims({ sub: 'manager-1', role: 'store_manager', stores: ['S001'] }))).toMatchObject({ ok: true });
+  });
+
   it('refuses an unsigned token', () => {
     const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
     const unsigned = `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ sub: 'x', role: 'ops' })}.`;
