@@ -42,11 +42,14 @@ export function decodeCursor(cursor: string): { receivedAt: string; id: string }
       Array.isArray(parsed) &&
       parsed.length === 2 &&
       typeof parsed[0] === 'string' &&
-      !Number.isNaN(Date.parse(parsed[0])) &&
       typeof parsed[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(parsed[1])
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(parsed[1])
     ) {
-      return { receivedAt: parsed[0], id: parsed[1] };
+      // Only instants PostgreSQL can hold (years 1 to 9999) are positions a page could have ended at.
+      const receivedAt = new Date(parsed[0]);
+      const year = receivedAt.getUTCFullYear();
+      if (Number.isNaN(receivedAt.getTime()) || year < 1 || year > 9999) return null;
+      return { receivedAt: receivedAt.toISOString(), id: parsed[1] };
     }
   } catch {
     // fall through: not a cursor of ours
