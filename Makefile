@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 TS_NODE := npx --no-install ts-node -r tsconfig-paths/register --transpile-only
 
-.PHONY: help install tools stack migrate build up down test token topics status simulate recompute
+.PHONY: help install tools stack migrate build up down test token topics status simulate recompute bench
 
 help:
 	@echo "make up      start Kafka/PostgreSQL/Redis, migrate, and run the three services (Ctrl-C stops them)"
@@ -11,6 +11,7 @@ help:
 	@echo "make test    install what is missing, ensure the stack, run the whole test suite"
 	@echo "make token ROLE=agent SUB=agent-1 [STORES=S001,S002]   mint a development token"
 	@echo "make recompute                                        rebuild the analytics projection from the events topic (progress bar)"
+	@echo "make bench [QUICK=1] [ONLY=name]                      run the benchmarks against the local stack; table in bench/results/latest.md"
 	@echo "make simulate [RATE=20] [DURATION=60|COUNT=n] [DUPLICATES=0.05] [MALFORMED=0.02] [REPLIES=0.1] [SEED=n]   publish simulated channel traffic"
 
 node_modules/.install-stamp: package.json package-lock.json
@@ -56,3 +57,6 @@ recompute: migrate
 
 simulate: topics
 	@$(TS_NODE) scripts/simulate.ts $(if $(RATE),--rate "$(RATE)") $(if $(DURATION),--duration "$(DURATION)") $(if $(COUNT),--count "$(COUNT)") $(if $(DUPLICATES),--duplicates "$(DUPLICATES)") $(if $(MALFORMED),--malformed "$(MALFORMED)") $(if $(REPLIES),--replies "$(REPLIES)") $(if $(SEED),--seed "$(SEED)") $(if $(BROKERS),--brokers "$(BROKERS)")
+
+bench: install stack migrate
+	@$(TS_NODE) bench/run.ts $(if $(filter 1,$(QUICK)),--quick) $(if $(ONLY),--only "$(ONLY)")

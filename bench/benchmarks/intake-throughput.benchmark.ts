@@ -1,0 +1,173 @@
+import { KafkaProducer } from '@app/messaging';
+import { uniqueName } from '@app/testing/infrastructure';
+import { ServiceHarness } from '@app/testing/service-harness';
+import { round, verdict, type Benchmark, type BenchmarkResult, type Figure } from '../support/benchmark';
+import { produceChannelMessages } from '../support/channel-traffic';
+import { countOf, pollUntil } from '../support/poll';
+
+const MESSAGES = { full: 200_000, quick: 500 };
+/** How long intake may take before the run reports what it got through and extrapolates. */
+const INTAKE_TIMEOUT_MS = { full: 15 * 60_000, quick: 120_000 };
+const RAW_TIMEOUT_MS = 10 * 60_000;
+const TARGET_RATIO = 0.25;
+const MB = 1024 * 1024;
+
+interface Consumption {
+  /** From connecting until the last message: includes joining the group. */
+  readonly wallMs: number;
+  /** From the first message to the last: the steady rate, without the group join. */
+  readonly steadyMs: number;
+  readonly read: number;
+}
+
+/** A kafkajs consumer that does nothing with the messages: what the broker and the client allow. */
+async function rawConsumption(harness: ServiceHarness, topics: readonly string[], total: number, concurrency: number): Promise<Consumption> {
+  const consumer = harness.kafka.consumer({ groupId: uniqueName('bench-raw') });
+  let read = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  const started = Date.now();
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: concurrency,
+      eachMessage: async () => {
+        lastAt = Date.now();
+        if (read === 0) firstAt = lastAt;
+        read += 1;
+      },
+    });
+    await pollUntil(async () => read >= total, { timeoutMs: RAW_TIMEOUT_MS, intervalMs: 20 });
+  } finally {
+    await consumer.disconnect();
+  }
+  return { wallMs: lastAt - started, steadyMs: Math.max(1, lastAt - firstAt), read };
+}
+
+/**
+ * Intake's steady window by the database's clock: from the first complaint stored to the last
+ * complaint.received published.
+ */
+async function intakeSteadyMs(query: (sql: string) => Promise<unknown>, schema: string): Promise<number> {
+  return countOf(
+    query,
+    `SELECT 1000 * extract(epoch FROM (SELECT max(published_at) FROM "${schema}".outbox) - (SELECT min(created_at) FROM "${schema}".complaints)) AS n`,
+  );
+}
+
+interface MemorySample {
+  readonly rss: number;
+  readonly heapUsed: number;
+}
+
+/** Every second, this process's memory: intake runs in it, beside the benchmark's own small state. */
+function sampleMemory(): { samples: MemorySample[]; stop: () => void } {
+  const samples: MemorySample[] = [];
+  const take = () => {
+    const { rss, heapUsed } = process.memoryUsage();
+    samples.push({ rss, heapUsed });
+  };
+  take();
+  const timer = setInterval(take, 1000);
+  return { samples, stop: () => clearInterval(timer) };
+}
+
+function thirds(samples: readonly MemorySample[]): Record<string, number> {
+  const third = Math.max(1, Math.floor(samples.length / 3));
+  const mean = (part: readonly MemorySample[], field: keyof MemorySample) => round(part.reduce((sum, sample) => sum + sample[field], 0) / part.length / MB, 0);
+  const first = samples.slice(0, third);
+  const last = samples.slice(-third);
+  return {
+    memory_samples: samples.length,
+    rss_first_third_mb: mean(first, 'rss'),
+    rss_last_third_mb: mean(last, 'rss'),
+    heap_first_third_mb: mean(first, 'heapUsed'),
+    heap_last_third_mb: mean(last, 'heapUsed'),
+    rss_max_mb: round(Math.max(...samples.map((sample) => sample.rss)) / MB, 0),
+  };
+}
+
+/**
+ * Intake's consumers against a backlog on the channel topics, as a share of what a bare kafkajs consumer
+ * reads from the same topics: the cost of decoding, storing and publishing each complaint.
+ */
+export const intakeThroughputBenchmark: Benchmark = {
+  name: 'intake throughput',
+  target: `intake stores and publishes complaints at >= ${TARGET_RATIO * 100}% of raw kafkajs consumption`,
+  async run(quick: boolean): Promise<BenchmarkResult> {
+    const total = quick ? MESSAGES.quick : MESSAGES.full;
+    const timeoutMs = quick ? INTAKE_TIMEOUT_MS.quick : INTAKE_TIMEOUT_MS.full;
+    const harness = await new ServiceHarness({ services: ['intake'], env: { LOG_LEVEL: 'error' } }).start();
+    const { intake } = harness.schemas();
+    const query = (sql: string) => harness.dataSource('intake').query(sql);
+    const producer = new KafkaProducer(harness.kafka);
+    try {
+      // Intake has migrated its schema; stopped, it reads the whole backlog once started again.
+      await harness.stopService('intake');
+      await producer.connect();
+      const produceStarted = Date.now();
+      const channels = await produceChannelMessages(producer, harness.topics, total);
+      const produceMs = Date.now() - produceStarted;
+      await producer.disconnect();
+
+      const channelTopics = [harness.topics.hotline, harness.topics.email, harness.topics.instore];
+      const concurrency = harness.config('intake').kafka.partitionsConcurrency;
+      const raw = await rawConsumption(harness, channelTopics, total, concurrency);
+
+      const memory = sampleMemory();
+      const started = Date.now();
+      await harness.startService('intake');
+      const startMs = Date.now() - started;
+      const stored = () => countOf(query, `SELECT count(*) AS n FROM "${intake}".complaints`);
+      const done = await pollUntil(
+        async () => (await stored()) >= total && (await countOf(query, `SELECT count(*) AS n FROM "${intake}".outbox WHERE published_at IS NULL`)) === 0,
+        { timeoutMs, intervalMs: 250 },
+      );
+      const intakeMs = Date.now() - started;
+      memory.stop();
+      const complaints = await stored();
+      const published = await countOf(query, `SELECT count(*) AS n FROM "${intake}".outbox WHERE published_at IS NOT NULL`);
+      const deadLettered = (await harness.admin.fetchTopicOffsets(harness.topics.deadLetter)).reduce((sum, partition) => sum + Number(partition.high), 0);
+      // Rates are over each side's steady window (first message to last), so neither pays for joining its group.
+      const steadyMs = Math.max(1, await intakeSteadyMs(query, intake));
+      const rawRate = (raw.read / raw.steadyMs) * 1000;
+      const intakeRate = (complaints / steadyMs) * 1000;
+      const ratio = intakeRate / rawRate;
+
+      const figures: Record<string, Figure> = {
+        messages: total,
+        hotline_email_instore: `${channels.hotline}/${channels.email}/${channels.instore}`,
+        produce_s: round(produceMs / 1000),
+        partitions_per_topic: 3,
+        partitions_consumed_concurrently: concurrency,
+        raw_messages_read: raw.read,
+        raw_wall_s: round(raw.wallMs / 1000),
+        raw_steady_s: round(raw.steadyMs / 1000),
+        raw_messages_per_s: round(rawRate, 0),
+        intake_start_s: round(startMs / 1000),
+        intake_wall_s: round(intakeMs / 1000),
+        intake_steady_s: round(steadyMs / 1000),
+        complaints_stored: complaints,
+        complaint_events_published: published,
+        dead_lettered: deadLettered,
+        complaints_per_s: round(intakeRate, 0),
+        ...thirds(memory.samples),
+      };
+      if (!done) {
+        figures['finished'] = `no: ${complaints} of ${total} stored within ${Math.round(timeoutMs / 1000)} s`;
+        figures['extrapolated_s_for_all'] = complaints === 0 ? 'n/a' : round(total / intakeRate, 0);
+      }
+      return {
+        name: this.name,
+        target: this.target,
+        figures,
+        ratio: { value: round(ratio, 3), baseline: round(rawRate, 0), target: TARGET_RATIO },
+        verdict: verdict(quick, ratio >= TARGET_RATIO),
+      };
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+      await harness.stop();
+    }
+  },
+};
