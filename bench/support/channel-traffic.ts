@@ -1,7 +1,6 @@
 import type { TopicKey } from '@app/contracts';
 import type { KafkaProducer, OutgoingMessage } from '@app/messaging';
-import { channelMessage, hotlineCall, instoreTicket, plainEmail } from '@app/testing/channel-factories';
-import { randomInt, randomUUID } from 'node:crypto';
+import { newComplaintMessage } from '@app/testing/channel-factories';
 
 export type ChannelKey = Extract<TopicKey, 'hotline' | 'email' | 'instore'>;
 
@@ -23,30 +22,6 @@ function pick(): ChannelKey {
   return 'hotline';
 }
 
-/** A UK mobile number libphonenumber accepts as valid. */
-export function ukMobile(): string {
-  return `+44 740 ${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
-}
-
-async function channelMessageFor(channel: ChannelKey): Promise<OutgoingMessage> {
-  const storeId = `S${randomInt(1, 20)}`;
-  switch (channel) {
-    case 'hotline': {
-      // Complaints of now: their deadlines fall due in hours, so no timer fires during a run.
-      const call = hotlineCall({ callerNumber: ukMobile(), storeId, callStartedAt: new Date().toISOString() });
-      return { key: call.callId, value: channelMessage(call) };
-    }
-    case 'instore': {
-      const ticket = instoreTicket({ storeId, customer: { phone: ukMobile() }, occurredAt: new Date().toISOString() });
-      return { key: `${ticket.storeId}/${ticket.receiptOrTicketNumber}`, value: channelMessage(ticket) };
-    }
-    case 'email': {
-      const email = await plainEmail({ from: `Customer ${randomInt(0, 1e9)} <c${randomUUID().slice(0, 12)}@customer.example>`, date: new Date() });
-      return { key: email.messageId, value: email.raw };
-    }
-  }
-}
-
 export type ChannelCounts = Record<ChannelKey, number>;
 
 /**
@@ -64,7 +39,7 @@ export async function produceChannelMessages(
   for (let sent = 0; sent < total; ) {
     const size = Math.min(BATCH, total - sent);
     const channels = Array.from({ length: size }, pick);
-    const messages = await Promise.all(channels.map(channelMessageFor));
+    const messages = await Promise.all(channels.map(newComplaintMessage));
     const byTopic = new Map<ChannelKey, OutgoingMessage[]>();
     channels.forEach((channel, index) => {
       counts[channel] += 1;

@@ -4,7 +4,7 @@
  * shapes it does not produce (legacy charsets, hand-made MIME trees) are written out here, each with
  * the text a correct parser must find in it.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import iconv from 'iconv-lite';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
@@ -410,4 +410,33 @@ export function emailWithoutMessageId(): Buffer {
     ],
     `The gateway lost the Message-ID header of this message.${CRLF}`,
   );
+}
+
+// ---- traffic: new complaints of now ----
+
+/** A UK mobile number libphonenumber accepts as valid. */
+export function ukMobile(): string {
+  return `+44 740 ${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+}
+
+/**
+ * One channel message that is a new complaint received now, keyed as its channel keys it, for load:
+ * its deadlines fall due in hours, so no timer fires while a run lasts.
+ */
+export async function newComplaintMessage(channel: 'hotline' | 'email' | 'instore'): Promise<{ key: string; value: Buffer }> {
+  const storeId = `S${randomInt(1, 20)}`;
+  switch (channel) {
+    case 'hotline': {
+      const call = hotlineCall({ callerNumber: ukMobile(), storeId, callStartedAt: new Date().toISOString() });
+      return { key: call.callId, value: channelMessage(call) };
+    }
+    case 'instore': {
+      const ticket = instoreTicket({ storeId, customer: { phone: ukMobile() }, occurredAt: new Date().toISOString() });
+      return { key: `${ticket.storeId}/${ticket.receiptOrTicketNumber}`, value: channelMessage(ticket) };
+    }
+    case 'email': {
+      const email = await plainEmail({ from: `Customer ${randomInt(0, 1e9)} <c${randomUUID().slice(0, 12)}@customer.example>`, date: new Date() });
+      return { key: email.messageId, value: email.raw };
+    }
+  }
 }

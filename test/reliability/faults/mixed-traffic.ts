@@ -1,7 +1,7 @@
 import { agentPrincipal, bearer, type TestTokens } from '@app/auth/testing';
 import type { TopicKey } from '@app/contracts';
 import type { KafkaProducer, OutgoingMessage } from '@app/messaging';
-import { channelMessage, hotlineCall, instoreTicket, plainEmail } from '@app/testing/channel-factories';
+import { newComplaintMessage, ukMobile } from '@app/testing/channel-factories';
 import { randomInt, randomUUID } from 'node:crypto';
 
 export type TrafficChannel = 'hotline' | 'email' | 'instore' | 'api';
@@ -22,11 +22,6 @@ const SHARES: ReadonlyArray<[TrafficChannel, number]> = [
   ['instore', 0.25],
   ['api', 0.2],
 ];
-
-/** A UK mobile number libphonenumber accepts as valid. */
-function phone(): string {
-  return `+44 740 ${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -59,7 +54,7 @@ export class MixedTraffic {
         byChannel[channel] += 1;
         if (channel === 'api') {
           const key = randomUUID();
-          const body = { callerNumber: phone(), category: 'service', description: `Complaint ${key}`, storeId: `S${randomInt(1, 20)}` };
+          const body = { callerNumber: ukMobile(), category: 'service', description: `Complaint ${key}`, storeId: `S${randomInt(1, 20)}` };
           apiCalls.push(
             (async () => {
               for (;;) {
@@ -71,7 +66,7 @@ export class MixedTraffic {
             })(),
           );
         } else {
-          const message = await this.message(channel);
+          const message = await newComplaintMessage(channel);
           (pending[channel] ??= []).push(message);
         }
       }
@@ -95,24 +90,6 @@ export class MixedTraffic {
         return;
       } catch {
         await sleep(500);
-      }
-    }
-  }
-
-  private async message(channel: 'hotline' | 'email' | 'instore'): Promise<OutgoingMessage> {
-    switch (channel) {
-      case 'hotline': {
-        // Complaints of now: deadlines fall due in hours, not at once.
-        const call = hotlineCall({ callerNumber: phone(), storeId: `S${randomInt(1, 20)}`, callStartedAt: new Date().toISOString() });
-        return { key: call.callId, value: channelMessage(call) };
-      }
-      case 'instore': {
-        const ticket = instoreTicket({ storeId: `S${randomInt(1, 20)}`, customer: { phone: phone() }, occurredAt: new Date().toISOString() });
-        return { key: `${ticket.storeId}/${ticket.receiptOrTicketNumber}`, value: channelMessage(ticket) };
-      }
-      case 'email': {
-        const email = await plainEmail({ from: `Customer ${randomInt(0, 1e9)} <c${randomUUID().slice(0, 12)}@customer.example>`, date: new Date() });
-        return { key: email.messageId, value: email.raw };
       }
     }
   }
