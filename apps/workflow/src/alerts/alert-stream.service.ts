@@ -5,13 +5,13 @@ import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { AlertsRepository, type AlertRow } from './alerts.repository';
 import { toAlertView } from './alert-view.mapper';
+import { CoalescingRun } from '../support/coalescing-run';
 
 interface Subscriber {
   lastId: string;
   readonly storeIds: readonly string[] | undefined;
   readonly push: (alerts: AlertRow[]) => void;
-  busy: boolean;
-  again: boolean;
+  readonly delivery: CoalescingRun;
 }
 
 const PAGE = 500;
@@ -31,8 +31,13 @@ export class AlertStreamService implements OnModuleInit, OnModuleDestroy {
   private listener: Client | null = null;
   private poll: NodeJS.Timeout | null = null;
   private stopped = false;
-  private sequencing: Promise<void> | null = null;
-  private sequenceAgain = false;
+  /** Places committed alerts in the stream, one run at a time here (the lock spans instances). */
+  private readonly sequencer = new CoalescingRun(
+    async () => {
+      while ((await this.alerts.sequence(this.dataSource.manager)) > 0);
+    },
+    (error) => this.logger.warn({ msg: 'alert sequencing failed; the next wake retries it', error: String(error) }),
+  );
   private readonly advances = new Subject<void>();
 
   /**
@@ -49,7 +54,7 @@ export class AlertStreamService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.poll = setInterval(() => {
-      this.sequence();
+      this.sequencer.wake();
       this.wakeAll();
     }, FALLBACK_POLL_MS);
     this.poll.unref();
@@ -60,6 +65,8 @@ export class AlertStreamService implements OnModuleInit, OnModuleDestroy {
     this.stopped = true;
     if (this.poll !== null) clearInterval(this.poll);
     this.advances.complete();
+    await this.sequencer.stop();
+    for (const subscriber of this.subscribers) await subscriber.delivery.stop();
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
   }
@@ -69,64 +76,34 @@ export class AlertStreamService implements OnModuleInit, OnModuleDestroy {
       const subscriber: Subscriber = {
         lastId: lastEventId,
         storeIds,
-        busy: false,
-        again: false,
         push: (rows) => rows.forEach((row) => observer.next({ id: row.stream_id ?? undefined, type: row.kind, data: toAlertView(row) })),
+        delivery: new CoalescingRun(
+          () => this.deliver(subscriber),
+          (error) => this.logger.warn({ msg: 'alert delivery failed; the next wake retries it', error: String(error) }),
+        ),
       };
       this.subscribers.add(subscriber);
-      void this.deliver(subscriber);
-      return () => this.subscribers.delete(subscriber);
+      subscriber.delivery.wake();
+      return () => {
+        this.subscribers.delete(subscriber);
+        void subscriber.delivery.stop();
+      };
     });
   }
 
-  /** Runs the sequencer, at most once at a time here; a wake-up during a run makes it run again. */
-  private sequence(): void {
-    if (this.sequencing !== null) {
-      this.sequenceAgain = true;
-      return;
-    }
-    this.sequencing = (async () => {
-      try {
-        do {
-          this.sequenceAgain = false;
-          let placed: number;
-          do placed = await this.alerts.sequence(this.dataSource.manager);
-          while (placed > 0);
-        } while (this.sequenceAgain);
-      } catch (error) {
-        this.logger.warn({ msg: 'alert sequencing failed; the next wake retries it', error: String(error) });
-      } finally {
-        this.sequencing = null;
-      }
-    })();
-  }
-
   private wakeAll(): void {
-    for (const subscriber of this.subscribers) void this.deliver(subscriber);
+    for (const subscriber of this.subscribers) subscriber.delivery.wake();
     this.advances.next();
   }
 
+  /** Sends a subscriber every alert placed after the last one it was sent, a page at a time. */
   private async deliver(subscriber: Subscriber): Promise<void> {
-    if (subscriber.busy) {
-      subscriber.again = true;
-      return;
-    }
-    subscriber.busy = true;
-    try {
-      do {
-        subscriber.again = false;
-        for (;;) {
-          const rows = await this.alerts.after(this.dataSource.manager, subscriber.lastId, PAGE, subscriber.storeIds);
-          if (rows.length === 0 || !this.subscribers.has(subscriber)) break;
-          subscriber.push(rows);
-          subscriber.lastId = rows[rows.length - 1]?.stream_id ?? subscriber.lastId;
-          if (rows.length < PAGE) break;
-        }
-      } while (subscriber.again);
-    } catch (error) {
-      this.logger.warn({ msg: 'alert delivery failed; the next wake retries it', error: String(error) });
-    } finally {
-      subscriber.busy = false;
+    for (;;) {
+      const rows = await this.alerts.after(this.dataSource.manager, subscriber.lastId, PAGE, subscriber.storeIds);
+      if (rows.length === 0 || !this.subscribers.has(subscriber)) return;
+      subscriber.push(rows);
+      subscriber.lastId = rows[rows.length - 1]?.stream_id ?? subscriber.lastId;
+      if (rows.length < PAGE) return;
     }
   }
 
@@ -134,7 +111,7 @@ export class AlertStreamService implements OnModuleInit, OnModuleDestroy {
     const options = this.dataSource.options as PostgresConnectionOptions;
     const client = new Client({ connectionString: options.url });
     const schema = options.schema ?? 'public';
-    client.on('notification', (message) => (message.channel === `alerts_${schema}` ? this.sequence() : this.wakeAll()));
+    client.on('notification', (message) => (message.channel === `alerts_${schema}` ? this.sequencer.wake() : this.wakeAll()));
     client.on('error', (error) => {
       this.logger.warn({ msg: 'alert listener lost; polling until it reconnects', error: error.message });
       this.listener = null;

@@ -7,6 +7,7 @@ import { AlertStreamService } from '../alerts/alert-stream.service';
 import { toAlertView } from '../alerts/alert-view.mapper';
 import { AlertsRepository, type AlertRow } from '../alerts/alerts.repository';
 import { connectionFor } from '../timers/timer-queue.service';
+import { CoalescingRun } from '../support/coalescing-run';
 import { WebhookCursorRepository } from './webhook-cursor.repository';
 import {
   ALERT_WEBHOOK_JOB,
@@ -35,9 +36,12 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnModul
   readonly queue: Queue<AlertDelivery, DeliveryOutcome, AlertWebhookJobName>;
   private readonly targets: readonly string[];
   private subscription: Subscription | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly dispatcher = new CoalescingRun(
+    async () => {
+      while (!this.dispatcher.isStopped && (await this.dispatchPage()) === PAGE);
+    },
+    (error) => this.logger.warn({ msg: 'alert webhook dispatch failed; the cursor stays and the next wake retries it', error: String(error) }),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -62,36 +66,14 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnModul
   }
 
   onApplicationBootstrap(): void {
-    this.subscription = this.stream.advanced.subscribe(() => this.wake());
-    this.wake();
+    this.subscription = this.stream.advanced.subscribe(() => this.dispatcher.wake());
+    this.dispatcher.wake();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
     this.subscription?.unsubscribe();
-    await this.running;
+    await this.dispatcher.stop();
     await this.queue.close();
-  }
-
-  /** Runs the dispatcher, at most once at a time here; a wake-up during a run makes it run again. */
-  private wake(): void {
-    if (this.stopped) return;
-    if (this.running !== null) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while (!this.stopped && (await this.dispatchPage()) === PAGE);
-        } while (this.again && !this.stopped);
-      } catch (error) {
-        this.logger.warn({ msg: 'alert webhook dispatch failed; the cursor stays and the next wake retries it', error: String(error) });
-      } finally {
-        this.running = null;
-      }
-    })();
   }
 
   /** Moves one page of alerts into the queue; returns how many. */
