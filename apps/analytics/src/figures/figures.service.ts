@@ -73,6 +73,11 @@ function posteriorFigure(posterior: BetaPosterior): Figure & { dataWeight: numbe
   return { value: posterior.mean, basis: posterior.basis, n: posterior.n, interval: posterior.interval, dataWeight: posterior.dataWeight, prior };
 }
 
+interface CustomerOutcomes {
+  readonly purchases: Map<string, Date[]>;
+  readonly churns: Map<string, Date>;
+}
+
 const ms = (from: Date, to: Date) => to.getTime() - from.getTime();
 
 /**
@@ -153,11 +158,17 @@ export class FiguresService {
     return Object.fromEntries(Object.entries(counts).map(([name, count]) => [name, measured(count, rows.length)]));
   }
 
-  /** Retention per handling class of the segment's complainants, with what revenue needs of it. */
-  private async retentionOf(rows: readonly ComplaintFacts[], now: Date) {
+  /** The purchases and losses of every complainant among these complaints, read once for all segments. */
+  private async customerOutcomes(groups: ReadonlyArray<[string, ComplaintFacts[]]>, now: Date): Promise<CustomerOutcomes> {
+    const rows = groups.flatMap(([, group]) => group);
     const customers = [...new Set(rows.map((row) => row.customer_id).filter((id): id is string => id !== null))];
     const earliest = rows.reduce((min, row) => (row.received_at < min ? row.received_at : min), now);
     const [purchases, churns] = await Promise.all([this.data.purchasesOf(customers, earliest), this.data.churnsOf(customers)]);
+    return { purchases, churns };
+  }
+
+  /** Retention per handling class of the segment's complainants, with what revenue needs of it. */
+  private retentionOf(rows: readonly ComplaintFacts[], now: Date, { purchases, churns }: CustomerOutcomes) {
     const classes = new Map<HandlingClass, { complaints: number; trials: number; retained: number; open: number; observations: SurvivalObservation[] }>(
       HANDLING_CLASSES.map((name) => [name, { complaints: 0, trials: 0, retained: 0, open: 0, observations: [] }]),
     );
@@ -196,9 +207,9 @@ export class FiguresService {
 
   async retention(query: FigureQuery) {
     const groups = await this.complaints(query);
-    return Promise.all(
-      groups.map(async ([segment, rows]) => {
-        const classes = await this.retentionOf(rows, query.now);
+    const outcomes = await this.customerOutcomes(groups, query.now);
+    return groups.map(([segment, rows]) => {
+        const classes = this.retentionOf(rows, query.now, outcomes);
         return {
           segment: { kind: query.segment, value: segment },
           horizonDays: this.scenario.horizonDays,
@@ -220,8 +231,7 @@ export class FiguresService {
             ]),
           ),
         };
-      }),
-    );
+      });
   }
 
   /** The surveys of the period by segment: the store segment is each customer's home store. */
@@ -368,9 +378,9 @@ export class FiguresService {
   async revenue(query: FigureQuery) {
     const groups = await this.complaints(query);
     const silent = await this.silentChurn({ ...query, segment: query.segment === 'store' ? 'store' : 'all' });
-    return Promise.all(
-      groups.map(async ([segment, rows]) => {
-        const classes = await this.retentionOf(rows, query.now);
+    const outcomes = await this.customerOutcomes(groups, query.now);
+    return groups.map(([segment, rows]) => {
+        const classes = this.retentionOf(rows, query.now, outcomes);
         const value = this.annualValue(query.segment, segment);
         const byName = new Map(classes.map((entry) => [entry.name, entry]));
         const lost = classes.reduce((sum, entry) => sum + entry.complaints * (1 - entry.posterior.mean), 0);
@@ -432,8 +442,7 @@ export class FiguresService {
             } satisfies Figure,
           },
         };
-      }),
-    );
+      });
   }
 
   async peakEnd(query: FigureQuery) {
