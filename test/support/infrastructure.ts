@@ -1,4 +1,5 @@
 import { loadConfig } from '@app/config';
+import type { TopicKey } from '@app/contracts';
 import { createDataSource, dropSchema, migrate } from '@app/persistence';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,23 @@ export async function createTestTopic(admin: Admin, prefix: string, partitions =
   const topic = uniqueName(`test.${prefix}`).replace(/_/g, '-');
   await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
   return topic;
+}
+
+/**
+ * The five topics a service uses, each of the test's own: channel topics with `channelPartitions`, the
+ * events topic with `eventPartitions`, the dead-letter topic with one. Delete them in afterAll.
+ */
+export async function createTestTopics(
+  admin: Admin,
+  { channelPartitions = 3, eventPartitions = 3 }: { channelPartitions?: number; eventPartitions?: number } = {},
+): Promise<Record<TopicKey, string>> {
+  return {
+    hotline: await createTestTopic(admin, 'hotline', channelPartitions),
+    email: await createTestTopic(admin, 'email', channelPartitions),
+    instore: await createTestTopic(admin, 'instore', channelPartitions),
+    events: await createTestTopic(admin, 'events', eventPartitions),
+    deadLetter: await createTestTopic(admin, 'dead-letter', 1),
+  };
 }
 
 /** A database schema of the test's own with the given migrations applied; dropped by `drop`. */

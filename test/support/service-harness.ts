@@ -14,7 +14,7 @@ import { ProjectionStore } from '../../apps/analytics/src/projection/projection-
 import { IntakeModule } from '../../apps/intake/src/intake.module';
 import { connectionFor } from '../../apps/workflow/src/timers/timer-queue.service';
 import { WorkflowModule } from '../../apps/workflow/src/workflow.module';
-import { createTestTopic, testKafka, uniqueName } from './infrastructure';
+import { createTestTopics, testKafka, uniqueName } from './infrastructure';
 
 export interface HarnessOptions {
   /** Extra environment for every service (e.g. short SLA targets). */
@@ -46,13 +46,7 @@ export class ServiceHarness {
   async start(): Promise<this> {
     await this.admin.connect();
     const partitions = this.options.partitions ?? 3;
-    this.topics = {
-      hotline: await createTestTopic(this.admin, 'hotline', partitions),
-      email: await createTestTopic(this.admin, 'email', partitions),
-      instore: await createTestTopic(this.admin, 'instore', partitions),
-      events: await createTestTopic(this.admin, 'events', partitions),
-      deadLetter: await createTestTopic(this.admin, 'dead-letter', 1),
-    };
+    this.topics = await createTestTopics(this.admin, { channelPartitions: partitions, eventPartitions: partitions });
     for (const service of this.options.services ?? (['intake', 'workflow', 'analytics'] as const)) {
       this.configs.set(
         service,

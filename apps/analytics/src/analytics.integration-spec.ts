@@ -10,7 +10,7 @@ import { dropSchema } from '@app/persistence';
 import { configureApp } from '@app/platform';
 import { complaintReceivedEvent } from '@app/testing/event-factories';
 import { expectEventually } from '@app/testing/eventually';
-import { createTestTopic, testKafka, uniqueName } from '@app/testing/infrastructure';
+import { createTestTopics, testKafka, uniqueName } from '@app/testing/infrastructure';
 import type { Admin, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -57,13 +57,7 @@ describe('analytics on the real stack', () => {
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
-    topics = {
-      hotline: await createTestTopic(admin, 'hotline', 1),
-      email: await createTestTopic(admin, 'email', 1),
-      instore: await createTestTopic(admin, 'instore', 1),
-      events: await createTestTopic(admin, 'events', 3),
-      deadLetter: await createTestTopic(admin, 'dead-letter', 1),
-    };
+    topics = await createTestTopics(admin, { channelPartitions: 1, eventPartitions: 3 });
     config = loadConfig('analytics', { ...process.env, ...baseEnv });
     tokens = new TestTokens(config);
     producer = new KafkaProducer(kafka);

@@ -8,7 +8,7 @@ import { DEAD_LETTER_HEADER, KafkaProducer, type OutgoingMessage } from '@app/me
 import { configureApp } from '@app/platform';
 import { channelMessage, gb2312QuotedPrintableEmail, hotlineCall, instoreTicket, plainEmail, replyEmail, utf8HtmlWithAttachmentEmail, HTML_EMAIL_ATTACHMENT } from '@app/testing/channel-factories';
 import { expectEventually } from '@app/testing/eventually';
-import { createTestTopic, testKafka, uniqueName } from '@app/testing/infrastructure';
+import { createTestTopics, testKafka, uniqueName } from '@app/testing/infrastructure';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import request from 'supertest';
@@ -36,13 +36,7 @@ describe('intake on the real stack', () => {
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
-    topics = {
-      hotline: await createTestTopic(admin, 'hotline', 3),
-      email: await createTestTopic(admin, 'email', 3),
-      instore: await createTestTopic(admin, 'instore', 3),
-      events: await createTestTopic(admin, 'events', 3),
-      deadLetter: await createTestTopic(admin, 'dead-letter', 1),
-    };
+    topics = await createTestTopics(admin, { channelPartitions: 3, eventPartitions: 3 });
     config = loadConfig('intake', {
       ...process.env,
       NODE_ENV: 'test',

@@ -10,7 +10,7 @@ import { dropSchema } from '@app/persistence';
 import { configureApp } from '@app/platform';
 import { complaintReceivedEvent } from '@app/testing/event-factories';
 import { expectEventually } from '@app/testing/eventually';
-import { createTestTopic, testKafka, uniqueName } from '@app/testing/infrastructure';
+import { createTestTopics, testKafka, uniqueName } from '@app/testing/infrastructure';
 import { SseClient } from '@app/testing/sse-client';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -71,13 +71,7 @@ describe('workflow on the real stack', () => {
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
-    topics = {
-      hotline: await createTestTopic(admin, 'hotline', 1),
-      email: await createTestTopic(admin, 'email', 1),
-      instore: await createTestTopic(admin, 'instore', 1),
-      events: await createTestTopic(admin, 'events', 3),
-      deadLetter: await createTestTopic(admin, 'dead-letter', 1),
-    };
+    topics = await createTestTopics(admin, { channelPartitions: 1, eventPartitions: 3 });
     config = loadConfig('workflow', {
       ...process.env,
       NODE_ENV: 'test',

@@ -7,7 +7,7 @@ import { KafkaProducer } from '@app/messaging';
 import { dropSchema } from '@app/persistence';
 import { complaintReceivedEvent } from '@app/testing/event-factories';
 import { expectEventually } from '@app/testing/eventually';
-import { createTestTopic, testKafka, uniqueName } from '@app/testing/infrastructure';
+import { createTestTopics, testKafka, uniqueName } from '@app/testing/infrastructure';
 import { Queue } from 'bullmq';
 import type { Admin, Kafka } from 'kafkajs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -87,13 +87,7 @@ describe('alert webhooks on the real stack', () => {
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
-    topics = {
-      hotline: await createTestTopic(admin, 'hotline', 1),
-      email: await createTestTopic(admin, 'email', 1),
-      instore: await createTestTopic(admin, 'instore', 1),
-      events: await createTestTopic(admin, 'events', 1),
-      deadLetter: await createTestTopic(admin, 'dead-letter', 1),
-    };
+    topics = await createTestTopics(admin, { channelPartitions: 1, eventPartitions: 1 });
     config = loadConfig('workflow', {
       ...process.env,
       NODE_ENV: 'test',
