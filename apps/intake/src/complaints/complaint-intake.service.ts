@@ -4,12 +4,29 @@ import { generateReference } from '@app/domain';
 import { appendToOutbox, TOPIC_NAMES, type TopicNames } from '@app/messaging';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ComplaintRepository, planAttachmentStorage } from './complaint.repository';
+import { ComplaintRepository, planAttachmentStorage, type NewComplaint } from './complaint.repository';
 import type { AppendCustomerMessageCommand, RegisterComplaintCommand, RegisterOutcome } from './register-complaint.command';
 
 const PRODUCER = 'intake';
 const UNIQUE_VIOLATION = '23505';
 const MAX_REFERENCE_ATTEMPTS = 5;
+
+/** A complaint to register and the identities its customer is recognised by. */
+export interface Registration {
+  readonly command: RegisterComplaintCommand;
+  readonly identities: readonly string[];
+}
+
+/**
+ * A run could not be registered as one: a concurrent transaction claimed one of its new customers'
+ * identities. Registering the run one complaint at a time settles it.
+ */
+export class RunConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunConflictError';
+  }
+}
 
 function isReferenceCollision(error: unknown): boolean {
   const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
@@ -41,6 +58,96 @@ export class ComplaintIntakeService {
     }
   }
 
+  /**
+   * Registers a run of complaints in one transaction, with one statement per table rather than one
+   * per complaint: the outcome is the one registering them in order would give, duplicates
+   * (stored already, or earlier in the run) included. Throws when the run cannot be registered as
+   * one (a reference drawn twice, an identity claimed concurrently): the caller then registers its
+   * complaints one at a time, which settles every such case.
+   */
+  async registerMany(registrations: readonly Registration[]): Promise<RegisterOutcome[]> {
+    if (registrations.length === 0) return [];
+    return this.dataSource.transaction((manager) => this.registerManyIn(manager, registrations));
+  }
+
+  private async registerManyIn(manager: EntityManager, registrations: readonly Registration[]): Promise<RegisterOutcome[]> {
+    const stored = await this.complaints.findByDedupKeys(manager, registrations.map(({ command }) => command.dedupKey));
+    const fresh = new Map<string, Registration>();
+    for (const registration of registrations) {
+      const key = registration.command.dedupKey;
+      if (!stored.has(key) && !fresh.has(key)) fresh.set(key, registration);
+    }
+    const created = [...fresh.values()];
+    const customers = await this.complaints.resolveCustomers(manager, created.map(({ identities }) => identities));
+    if (customers === null) throw new RunConflictError('a new customer identity was claimed concurrently');
+    const rows = created.map(({ command }, index): { complaint: NewComplaint; command: RegisterComplaintCommand } => ({
+      complaint: {
+        id: command.complaintId ?? randomUUID(),
+        reference: command.reference ?? generateReference((size) => randomBytes(size)),
+        customerId: customers[index]!,
+        attachments: planAttachmentStorage(command.attachments),
+      },
+      command,
+    }));
+    const inserted = await this.complaints.insertComplaints(manager, rows);
+    if (inserted.size !== rows.length) throw new RunConflictError('a complaint of the run was stored concurrently');
+
+    for (const { complaint, command } of rows) {
+      await this.complaints.insertAttachmentContents(manager, complaint.id, command.attachments, complaint.attachments);
+    }
+    await this.complaints.linkEmailMessages(
+      manager,
+      rows.flatMap(({ complaint, command }) => (command.emailMessageId === null ? [] : [{ messageId: command.emailMessageId, complaintId: complaint.id }])),
+    );
+    await appendToOutbox(
+      manager,
+      rows.map(({ complaint, command }) => this.receivedEvent(complaint, command)),
+      this.topics.events,
+    );
+    for (const { complaint, command } of rows) {
+      this.logger.log({ msg: 'complaint registered', complaintId: complaint.id, reference: complaint.reference, channel: command.channel });
+    }
+
+    const byKey = new Map(rows.map(({ complaint, command }) => [command.dedupKey, complaint]));
+    const reported = new Set<string>();
+    return registrations.map(({ command }): RegisterOutcome => {
+      const key = command.dedupKey;
+      const mine = byKey.get(key);
+      if (mine !== undefined && !reported.has(key)) {
+        reported.add(key);
+        return { outcome: 'created', complaintId: mine.id, reference: mine.reference, customerId: mine.customerId };
+      }
+      const existing = stored.get(key);
+      if (existing !== undefined) return { outcome: 'duplicate', complaintId: existing.id, reference: existing.reference, customerId: existing.customer_id };
+      return { outcome: 'duplicate', complaintId: mine!.id, reference: mine!.reference, customerId: mine!.customerId };
+    });
+  }
+
+  private receivedEvent(complaint: NewComplaint, command: RegisterComplaintCommand) {
+    const payload: PayloadOf<'complaint.received'> = {
+      complaintId: complaint.id,
+      reference: complaint.reference,
+      channel: command.channel,
+      externalRef: command.externalRef,
+      customerId: complaint.customerId,
+      storeId: command.storeId,
+      category: command.category,
+      severity: command.severity,
+      subject: command.subject,
+      description: command.description,
+      firstResponderId: command.firstResponderId,
+      firstRespondedAt: command.firstRespondedAt,
+      receivedAt: command.receivedAt,
+      locale: command.locale,
+      attachments: complaint.attachments,
+    };
+    return createEvent('complaint.received', 1, payload, {
+      producer: PRODUCER,
+      complaintId: complaint.id,
+      correlationId: command.correlationId ?? undefined,
+    });
+  }
+
   private async registerIn(manager: EntityManager, command: RegisterComplaintCommand, identities: readonly string[]): Promise<RegisterOutcome> {
     const existing = await this.complaints.findByDedupKey(manager, command.dedupKey);
     if (existing !== null) {
@@ -60,28 +167,7 @@ export class ComplaintIntakeService {
     await this.complaints.insertAttachmentContents(manager, complaintId, command.attachments, attachments);
     if (command.emailMessageId !== null) await this.complaints.linkEmailMessage(manager, command.emailMessageId, complaintId);
 
-    const payload: PayloadOf<'complaint.received'> = {
-      complaintId,
-      reference,
-      channel: command.channel,
-      externalRef: command.externalRef,
-      customerId,
-      storeId: command.storeId,
-      category: command.category,
-      severity: command.severity,
-      subject: command.subject,
-      description: command.description,
-      firstResponderId: command.firstResponderId,
-      firstRespondedAt: command.firstRespondedAt,
-      receivedAt: command.receivedAt,
-      locale: command.locale,
-      attachments,
-    };
-    const event = createEvent('complaint.received', 1, payload, {
-      producer: PRODUCER,
-      complaintId,
-      correlationId: command.correlationId ?? undefined,
-    });
+    const event = this.receivedEvent({ id: complaintId, reference, customerId, attachments }, command);
     await appendToOutbox(manager, [event], this.topics.events);
     this.logger.log({ msg: 'complaint registered', complaintId, reference, channel: command.channel });
     return { outcome: 'created', complaintId, reference, customerId };

@@ -41,6 +41,17 @@ export interface ComplaintRow {
   created_at: Date;
 }
 
+/** What a new complaint gets besides its command: identity, reference, customer, stored attachments. */
+export interface NewComplaint {
+  readonly id: string;
+  readonly reference: string;
+  readonly customerId: string;
+  readonly attachments: StoredAttachment[];
+}
+
+/** Enough of a stored complaint to answer a duplicate. */
+export type ComplaintKey = Pick<ComplaintRow, 'id' | 'reference' | 'dedup_key' | 'customer_id'>;
+
 export interface StoredAttachment {
   name: string;
   contentType: string;
@@ -92,6 +103,42 @@ export class ComplaintRepository {
     return chosen;
   }
 
+  /**
+   * Customers for a run of complaints, in order, as resolving them one after another would give:
+   * an identity known (stored, or claimed by an earlier complaint of the run) names the customer,
+   * and a complaint with none gets a new one. Returns null, having written nothing, when another
+   * transaction claimed one of the new identities meanwhile: resolveCustomer settles such races
+   * one complaint at a time.
+   */
+  async resolveCustomers(manager: EntityManager, identitiesPerComplaint: ReadonlyArray<readonly string[]>): Promise<string[] | null> {
+    const owners = await this.customersOf(manager, [...new Set(identitiesPerComplaint.flat())]);
+    const newCustomers: string[] = [];
+    const claims = new Map<string, string>();
+    const customers = identitiesPerComplaint.map((identities) => {
+      const known = identities.map((identity) => owners.get(identity)).find((id) => id !== undefined);
+      const customerId = known ?? randomUUID();
+      if (known === undefined) newCustomers.push(customerId);
+      for (const identity of identities) {
+        if (owners.has(identity)) continue;
+        owners.set(identity, customerId);
+        claims.set(identity, customerId);
+      }
+      return customerId;
+    });
+    if (newCustomers.length > 0) await manager.query('INSERT INTO customers (id) SELECT unnest($1::uuid[])', [newCustomers]);
+    if (claims.size > 0) {
+      // In one order for every transaction, so two runs claiming the same identities wait rather than deadlock.
+      const identities = [...claims.keys()].sort();
+      const claimed = (await manager.query(
+        `INSERT INTO customer_identities (identity, customer_id)
+         SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT (identity) DO NOTHING RETURNING identity`,
+        [identities, identities.map((identity) => claims.get(identity))],
+      )) as unknown[];
+      if (claimed.length !== identities.length) return null;
+    }
+    return customers;
+  }
+
   private async customersOf(manager: EntityManager, identities: readonly string[]): Promise<Map<string, string>> {
     const rows = (await manager.query('SELECT identity, customer_id FROM customer_identities WHERE identity = ANY($1::text[])', [
       identities,
@@ -106,18 +153,24 @@ export class ComplaintRepository {
   }
 
   /** Inserts the complaint unless its de-duplication key is taken; returns whether it was inserted. */
-  async insertComplaint(
+  async insertComplaint(manager: EntityManager, complaint: NewComplaint, command: RegisterComplaintCommand): Promise<boolean> {
+    const inserted = await this.insertComplaints(manager, [{ complaint, command }]);
+    return inserted.has(command.dedupKey);
+  }
+
+  /**
+   * Inserts complaints in one statement, skipping those whose de-duplication key is taken (by a row
+   * already stored or by an earlier one of the same list); returns the keys that were inserted.
+   */
+  async insertComplaints(
     manager: EntityManager,
-    complaint: { id: string; reference: string; customerId: string; attachments: StoredAttachment[] },
-    command: RegisterComplaintCommand,
-  ): Promise<boolean> {
-    const inserted = (await manager.query(
-      `INSERT INTO complaints (id, reference, dedup_key, channel, external_ref, customer_id, contact_phone, contact_email,
-         contact_name, loyalty_id, store_id, category, severity, severity_reason, subject, description,
-         first_responder_id, first_responded_at, received_at, locale, attachments, owner_id)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21::jsonb,$17)
-       ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-      [
+    complaints: ReadonlyArray<{ complaint: NewComplaint; command: RegisterComplaintCommand }>,
+  ): Promise<Set<string>> {
+    if (complaints.length === 0) return new Set();
+    const values: unknown[] = [];
+    const tuples = complaints.map(({ complaint, command }) => {
+      const base = values.length;
+      values.push(
         complaint.id,
         complaint.reference,
         command.dedupKey,
@@ -139,9 +192,20 @@ export class ComplaintRepository {
         command.receivedAt,
         command.locale,
         JSON.stringify(complaint.attachments),
-      ],
-    )) as unknown[];
-    return inserted.length === 1;
+      );
+      const p = (index: number) => `$${base + index}`;
+      // The first responder (hotline agent, store staff) owns the complaint from the start.
+      return `(${p(1)}::uuid,${p(2)},${p(3)},${p(4)},${p(5)},${p(6)}::uuid,${p(7)},${p(8)},${p(9)},${p(10)},${p(11)},${p(12)},${p(13)},${p(14)},${p(15)},${p(16)},${p(17)},${p(18)}::timestamptz,${p(19)}::timestamptz,${p(20)},${p(21)}::jsonb,${p(17)})`;
+    });
+    const rows = (await manager.query(
+      `INSERT INTO complaints (id, reference, dedup_key, channel, external_ref, customer_id, contact_phone, contact_email,
+         contact_name, loyalty_id, store_id, category, severity, severity_reason, subject, description,
+         first_responder_id, first_responded_at, received_at, locale, attachments, owner_id)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key`,
+      values,
+    )) as Array<{ dedup_key: string }>;
+    return new Set(rows.map((row) => row.dedup_key));
   }
 
   /** Follows workflow's lifecycle: applies a state change unless a later one is already applied. */
@@ -165,6 +229,15 @@ export class ComplaintRepository {
   async findByDedupKey(manager: EntityManager, dedupKey: string): Promise<ComplaintRow | null> {
     const rows = (await manager.query(`SELECT ${COMPLAINT_COLUMNS} FROM complaints WHERE dedup_key = $1`, [dedupKey])) as ComplaintRow[];
     return rows[0] ?? null;
+  }
+
+  /** The complaints already made under these de-duplication keys, by key. */
+  async findByDedupKeys(manager: EntityManager, dedupKeys: readonly string[]): Promise<Map<string, ComplaintKey>> {
+    if (dedupKeys.length === 0) return new Map();
+    const rows = (await manager.query('SELECT id, reference, dedup_key, customer_id FROM complaints WHERE dedup_key = ANY($1::text[])', [
+      dedupKeys,
+    ])) as ComplaintKey[];
+    return new Map(rows.map((row) => [row.dedup_key, row]));
   }
 
   async findByIdOrReference(manager: EntityManager, idOrReference: string): Promise<ComplaintRow | null> {
@@ -224,10 +297,16 @@ export class ComplaintRepository {
   }
 
   async linkEmailMessage(manager: EntityManager, messageId: string, complaintId: string): Promise<void> {
-    await manager.query('INSERT INTO email_thread_messages (message_id, complaint_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-      messageId,
-      complaintId,
-    ]);
+    await this.linkEmailMessages(manager, [{ messageId, complaintId }]);
+  }
+
+  async linkEmailMessages(manager: EntityManager, links: ReadonlyArray<{ messageId: string; complaintId: string }>): Promise<void> {
+    if (links.length === 0) return;
+    await manager.query(
+      `INSERT INTO email_thread_messages (message_id, complaint_id)
+       SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING`,
+      [links.map((link) => link.messageId), links.map((link) => link.complaintId)],
+    );
   }
 
   /** The complaint a mail belongs to: the first of its referenced Message-IDs that intake has seen. */

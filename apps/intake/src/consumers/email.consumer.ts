@@ -5,8 +5,13 @@ import { ConsumerFactory, ManagedConsumer, TOPIC_NAMES, type MessageConsumer, ty
 import { DataSource } from 'typeorm';
 import { emailToCommand, emailToCustomerMessage } from '../channels/channel-command.mapper';
 import { parseEmail, type ParsedEmail } from '../channels/email/email-message.parser';
-import { ComplaintIntakeService } from '../complaints/complaint-intake.service';
+import { ComplaintIntakeService, type Registration } from '../complaints/complaint-intake.service';
 import { ComplaintRepository } from '../complaints/complaint.repository';
+
+/** Whether a mail may belong to a complaint's thread: it answers a message, or names a reference. */
+function mayBeReply(email: ParsedEmail): boolean {
+  return email.inReplyTo.length > 0 || email.references.length > 0 || findReferenceInSubject(email.subject) !== null;
+}
 
 /**
  * Raw RFC 5322 mail from complaints.channel.email. A reply is threaded onto its complaint when its
@@ -34,16 +39,33 @@ export class EmailConsumer extends ManagedConsumer<ParsedEmail> {
         message.value === null
           ? { ok: false, error: { code: 'unparseable_email', message: 'empty message value' } }
           : parseEmail(message.value),
-      handle: async (email) => {
-        const threadComplaint = await this.threadOf(email);
-        if (threadComplaint !== null) {
-          await this.intake.appendCustomerMessage(emailToCustomerMessage(email, threadComplaint, new Date()));
-          return;
+      handle: (email) => this.handleOne(email, region),
+      handleBatch: async (items) => {
+        // New mails are registered together; a possible reply waits for the mails before it to be
+        // stored (it may answer one of them), then is threaded on its own.
+        let run: Registration[] = [];
+        for (const { value: email } of items) {
+          if (!mayBeReply(email)) {
+            run.push(emailToCommand(email, region, new Date()));
+            continue;
+          }
+          await this.intake.registerMany(run);
+          run = [];
+          await this.handleOne(email, region);
         }
-        const { command, identities } = emailToCommand(email, region, new Date());
-        await this.intake.register(command, identities);
+        await this.intake.registerMany(run);
       },
     });
+  }
+
+  private async handleOne(email: ParsedEmail, region: PhoneRegion): Promise<void> {
+    const threadComplaint = await this.threadOf(email);
+    if (threadComplaint !== null) {
+      await this.intake.appendCustomerMessage(emailToCustomerMessage(email, threadComplaint, new Date()));
+      return;
+    }
+    const { command, identities } = emailToCommand(email, region, new Date());
+    await this.intake.register(command, identities);
   }
 
   private async threadOf(email: ParsedEmail): Promise<string | null> {

@@ -19,15 +19,18 @@ export class HotlineConsumer extends ManagedConsumer<HotlineCallV1> {
   ) {
     super();
     const region = config.intake.defaultPhoneRegion as PhoneRegion;
+    // The agent API pre-assigns the id and reference it already answered with.
+    const registration = (call: HotlineCallV1) =>
+      hotlineCallToCommand(call, region, { complaintId: call.complaintId ?? null, reference: call.reference ?? null });
     this.consumer = factory.create<HotlineCallV1>('hotline', {
       topics: [topics.hotline],
       decode: (message) => decodeHotlineCall(message.value),
       handle: async (call) => {
-        const { command, identities } = hotlineCallToCommand(call, region, {
-          complaintId: call.complaintId ?? null,
-          reference: call.reference ?? null,
-        });
+        const { command, identities } = registration(call);
         await intake.register(command, identities);
+      },
+      handleBatch: async (items) => {
+        await intake.registerMany(items.map((item) => registration(item.value)));
       },
     });
   }

@@ -26,6 +26,9 @@ export class InstoreConsumer extends ManagedConsumer<InstoreTicketV1> {
         const { command, identities } = instoreTicketToCommand(ticket, region);
         await intake.register(command, identities);
       },
+      handleBatch: async (items) => {
+        await intake.registerMany(items.map((item) => instoreTicketToCommand(item.value, region)));
+      },
     });
   }
 }

@@ -180,4 +180,94 @@ describe('MessageConsumer on the real broker', () => {
       await expectEventually(() => expect(handled).toEqual([event.id]));
     });
   });
+
+  describe('in runs (handleBatch)', () => {
+    const categoryOf = (value: AnyEvent) => (value.type === 'complaint.received' ? value.payload.category : '');
+
+    it('hands consecutive messages over together, in partition order, and commits after the run', async () => {
+      const events = Array.from({ length: 60 }, () => complaintReceivedEvent());
+      const runs: string[][] = [];
+      const groupId = uniqueName('group');
+      const first = await startConsumer({
+        groupId,
+        handle: async () => {
+          throw new Error('the run path handles these');
+        },
+        handleBatch: async (items) => void runs.push(items.map((item) => item.value.id)),
+      });
+
+      await producer.send(
+        topic,
+        events.map((event) => ({ key: 'one-partition', value: encodeEvent(event) })),
+      );
+      await expectEventually(() => expect(runs.flat()).toEqual(events.map((event) => event.id)));
+      expect(runs.some((run) => run.length > 1)).toBe(true);
+      await first.stop();
+
+      // Committed: a new member of the group starts after the last message.
+      const again: string[] = [];
+      await startConsumer({ groupId, handle: async (value) => void again.push(value.id) });
+      const later = complaintReceivedEvent();
+      await producer.send(topic, [{ key: 'one-partition', value: encodeEvent(later) }]);
+      await expectEventually(() => expect(again).toEqual([later.id]));
+    });
+
+    it('handles a run one message at a time when it fails, so only the bad message is dead-lettered', async () => {
+      const before = complaintReceivedEvent();
+      const failing = complaintReceivedEvent({ category: 'fail-me' });
+      const after = complaintReceivedEvent();
+      const undecodable = Buffer.from('not json at all');
+      const handled: string[] = [];
+      const runs: number[] = [];
+      await startConsumer({
+        maxBatchSize: 10,
+        handle: async (value) => {
+          if (categoryOf(value) === 'fail-me') throw new TypeError('handler bug');
+          handled.push(value.id);
+        },
+        handleBatch: async (items) => {
+          runs.push(items.length);
+          if (items.some((item) => categoryOf(item.value) === 'fail-me')) throw new TypeError('handler bug');
+          handled.push(...items.map((item) => item.value.id));
+        },
+      });
+
+      await producer.send(topic, [
+        { key: 'one-partition', value: encodeEvent(before) },
+        { key: 'one-partition', value: undecodable },
+        { key: 'one-partition', value: encodeEvent(failing) },
+        { key: 'one-partition', value: encodeEvent(after) },
+      ]);
+
+      await expectEventually(() => expect(handled).toEqual([before.id, after.id]));
+      const dead = await readMessages(kafka, deadLetterTopic, 2);
+      expect(dead.map((message) => message.headers?.[DEAD_LETTER_HEADER.code]?.toString()).sort()).toEqual(['handler_failed', 'not_json']);
+      expect(dead.find((message) => message.value?.equals(undecodable))).toBeDefined();
+      expect(runs[0]).toBe(3);
+    });
+
+    it('retries the whole run while the infrastructure is down, without splitting it', async () => {
+      const events = Array.from({ length: 5 }, () => complaintReceivedEvent());
+      let databaseUp = false;
+      const runs: string[][] = [];
+      const single: string[] = [];
+      await startConsumer({
+        handle: async (value) => void single.push(value.id),
+        handleBatch: async (items) => {
+          if (!databaseUp) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          runs.push(items.map((item) => item.value.id));
+        },
+      });
+
+      await producer.send(
+        topic,
+        events.map((event) => ({ key: 'one-partition', value: encodeEvent(event) })),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      databaseUp = true;
+
+      await expectEventually(() => expect(runs.flat()).toEqual(events.map((event) => event.id)));
+      expect(single).toEqual([]);
+    });
+  });
 });

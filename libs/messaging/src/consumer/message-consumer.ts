@@ -11,6 +11,12 @@ export interface MessageContext {
   heartbeat(): Promise<void>;
 }
 
+/** A decoded message of a run handed to `handleBatch`. */
+export interface BatchItem<T> {
+  readonly value: T;
+  readonly source: SourceMessage;
+}
+
 export interface OffsetCommit {
   readonly topic: string;
   readonly partition: number;
@@ -38,6 +44,16 @@ export interface MessageConsumerOptions<T> {
    * Throw NonRetryableError for a message that can never succeed; anything else is retried.
    */
   readonly handle: (value: T, context: MessageContext) => Promise<void>;
+  /**
+   * Optional: does the work of a run of consecutive messages of one partition at once (typically
+   * in one transaction), durably, before it returns; offsets are committed only after it resolves.
+   * When it throws and the infrastructure is not at fault, the run is handled again one message at
+   * a time through `handle` (idempotent, like every handler), so one bad message cannot hold up the
+   * others and is dead-lettered on its own.
+   */
+  readonly handleBatch?: (items: readonly BatchItem<T>[], context: Omit<MessageContext, 'source'>) => Promise<void>;
+  /** The most messages handed to `handleBatch` at once. */
+  readonly maxBatchSize?: number;
   /** Attempts for an unexpected handler failure before the message is dead-lettered. */
   readonly maxAttempts?: number;
   readonly backoff?: BackoffPolicy;
@@ -54,6 +70,7 @@ export interface MessageConsumerOptions<T> {
 type Outcome = 'done' | 'aborted';
 
 const COMMIT_INTERVAL_MS = 1000;
+const DEFAULT_MAX_BATCH_SIZE = 500;
 const HEARTBEAT_SLICE_MS = 1000;
 
 function headersOf(headers: IHeaders | undefined): Record<string, string> {
@@ -166,35 +183,93 @@ export class MessageConsumer<T> {
       }
     };
 
-    for (const message of batch.messages) {
+    const runSize = this.options.handleBatch === undefined ? 1 : (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
+    for (let start = 0; start < batch.messages.length; start += runSize) {
       if (!isRunning() || isStale()) break;
-      const source = toSourceMessage(batch.topic, batch.partition, message);
-      const outcome = await this.process(source, heartbeat, isRunning);
+      const run = batch.messages.slice(start, start + runSize);
+      const sources = run.map((message) => toSourceMessage(batch.topic, batch.partition, message));
+      const outcome =
+        sources.length === 1 ? await this.process(sources[0]!, heartbeat, isRunning) : await this.processRun(sources, heartbeat, isRunning);
       if (outcome === 'aborted') break;
-      resolveOffset(message.offset);
-      uncommitted = message.offset;
+      const last = run[run.length - 1]!.offset;
+      resolveOffset(last);
+      uncommitted = last;
       if (Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) await flush();
       await heartbeat().catch(() => undefined);
     }
     await flush();
   }
 
-  private async process(source: SourceMessage, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<Outcome> {
-    let decoded: DecodeResult<T>;
+  private async decode(source: SourceMessage): Promise<DecodeResult<T>> {
     try {
-      decoded = await this.options.decode(source);
+      return await this.options.decode(source);
     } catch (error) {
       // A decoder is pure: if it throws on these bytes, it will throw on them every time.
-      decoded = { ok: false, error: { code: 'decode_failed', message: describeError(error) } };
+      return { ok: false, error: { code: 'decode_failed', message: describeError(error) } };
     }
+  }
+
+  /**
+   * A run of messages through `handleBatch`: undecodable ones are dead-lettered, the rest handled
+   * together. Infrastructure failures retry the run; any other failure hands the run to `handle`
+   * message by message, where each gets its own retries and, if need be, its own dead-letter record.
+   */
+  private async processRun(sources: readonly SourceMessage[], heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<Outcome> {
+    const handleBatch = this.options.handleBatch!;
+    const items: BatchItem<T>[] = [];
+    for (const source of sources) {
+      const decoded = await this.decode(source);
+      if (decoded.ok) {
+        items.push({ value: decoded.value, source });
+        continue;
+      }
+      const outcome = await this.deadLetter(source, decoded.error.code, decoded.error.message, 1, heartbeat, isRunning);
+      if (outcome === 'aborted') return outcome;
+    }
+    if (items.length === 0) return 'done';
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await handleBatch(items, { heartbeat });
+        for (const item of items) this.options.observer?.processed?.(item.source);
+        return 'done';
+      } catch (error) {
+        if (classifyFailure(error) !== 'transient') {
+          this.logger.warn({
+            msg: 'batch failed; handling its messages one at a time',
+            topic: items[0]!.source.topic,
+            partition: items[0]!.source.partition,
+            messages: items.length,
+            error: describeError(error),
+          });
+          for (const item of items) {
+            const outcome = await this.handleDecoded(item, heartbeat, isRunning);
+            if (outcome === 'aborted') return outcome;
+          }
+          return 'done';
+        }
+        this.options.observer?.retried?.(items[0]!.source, 'transient', attempt);
+        this.logger.warn({ msg: 'batch failed; retrying', messages: items.length, attempt, error: describeError(error) });
+        if (!(await this.wait(backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF), heartbeat, isRunning))) {
+          return 'aborted';
+        }
+      }
+    }
+  }
+
+  private async process(source: SourceMessage, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<Outcome> {
+    const decoded = await this.decode(source);
     if (!decoded.ok) {
       return this.deadLetter(source, decoded.error.code, decoded.error.message, 1, heartbeat, isRunning);
     }
+    return this.handleDecoded({ value: decoded.value, source }, heartbeat, isRunning);
+  }
+
+  private async handleDecoded({ value, source }: BatchItem<T>, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<Outcome> {
     const context: MessageContext = { source, heartbeat };
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.options.handle(decoded.value, context);
+        await this.options.handle(value, context);
         this.options.observer?.processed?.(source);
         return 'done';
       } catch (error) {
