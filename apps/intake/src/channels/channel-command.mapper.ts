@@ -1,13 +1,5 @@
 import { timestampInstant, type HotlineCallV1, type InstoreTicketV1 } from '@app/contracts';
-import {
-  customerKeys,
-  dedupKey,
-  deriveSeverity,
-  normaliseEmail,
-  normaliseLoyaltyId,
-  normalisePhone,
-  type PhoneRegion,
-} from '@app/domain';
+import { dedupKey, deriveSeverity, identityKeys, normaliseContact, type PhoneRegion } from '@app/domain';
 import type { AppendCustomerMessageCommand, AttachmentInput, RegisterComplaintCommand } from '../complaints/register-complaint.command';
 import type { ParsedEmail } from './email/email-message.parser';
 import { storableText, truncateText } from './storable-text.util';
@@ -45,14 +37,9 @@ export function subjectFrom(description: string): string {
 }
 
 function contactOf(raw: { phone?: string | null; email?: string | null; loyaltyId?: string | null; name?: string | null }, region: PhoneRegion) {
-  const contact = {
-    phone: raw.phone ? normalisePhone(raw.phone, region) : null,
-    email: raw.email ? normaliseEmail(raw.email) : null,
-    loyaltyId: raw.loyaltyId ? normaliseLoyaltyId(storableText(raw.loyaltyId)) : null,
-    name: storableText(raw.name ?? '').trim() || null,
-  };
-  const identities = customerKeys({ phone: contact.phone, email: contact.email, loyaltyId: contact.loyaltyId }, region);
-  return { contact, identities };
+  const normalised = normaliseContact({ phone: raw.phone, email: raw.email, loyaltyId: raw.loyaltyId ? storableText(raw.loyaltyId) : null }, region);
+  const contact = { ...normalised, name: storableText(raw.name ?? '').trim() || null };
+  return { contact, identities: identityKeys(normalised) };
 }
 
 export interface HotlinePreassigned {

@@ -62,12 +62,29 @@ export type CustomerKey = `phone:${string}` | `email:${string}` | `loyalty:${str
  * their keys overlap.
  */
 export function customerKeys(contact: CustomerContactInput, defaultRegion: PhoneRegion): CustomerKey[] {
+  return identityKeys(normaliseContact(contact, defaultRegion));
+}
+
+export interface NormalisedContact {
+  readonly phone: string | null;
+  readonly email: string | null;
+  readonly loyaltyId: string | null;
+}
+
+/** Each part of a contact normalised (null where it does not normalise). */
+export function normaliseContact(contact: CustomerContactInput, defaultRegion: PhoneRegion): NormalisedContact {
+  return {
+    phone: contact.phone ? normalisePhone(contact.phone, defaultRegion) : null,
+    email: contact.email ? normaliseEmail(contact.email) : null,
+    loyaltyId: contact.loyaltyId ? normaliseLoyaltyId(contact.loyaltyId) : null,
+  };
+}
+
+/** The identity keys of a contact already normalised: parsing a phone number is not free. */
+export function identityKeys(contact: NormalisedContact): CustomerKey[] {
   const keys: CustomerKey[] = [];
-  const phone = contact.phone ? normalisePhone(contact.phone, defaultRegion) : null;
-  if (phone !== null) keys.push(`phone:${phone}`);
-  const email = contact.email ? normaliseEmail(contact.email) : null;
-  if (email !== null) keys.push(`email:${email}`);
-  const loyaltyId = contact.loyaltyId ? normaliseLoyaltyId(contact.loyaltyId) : null;
-  if (loyaltyId !== null) keys.push(`loyalty:${loyaltyId}`);
+  if (contact.phone !== null) keys.push(`phone:${contact.phone}`);
+  if (contact.email !== null) keys.push(`email:${contact.email}`);
+  if (contact.loyaltyId !== null) keys.push(`loyalty:${contact.loyaltyId}`);
   return keys;
 }
