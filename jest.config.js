@@ -1,5 +1,6 @@
-// Two tiers share one configuration: unit tests (pure code, parallel) and integration tests
-// (real Kafka, PostgreSQL and Redis, run in band so they do not fight over the two cores).
+// The tiers share one configuration: unit tests (pure code, parallel), integration tests (real
+// Kafka, PostgreSQL and Redis, run in band so they do not fight over the two cores), the benchmarks
+// at quick size, and the reliability suite.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -19,6 +20,13 @@ module.exports = {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.integration-spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
+    },
+    // Every benchmark at a tiny size, so the suite proves `make bench` still runs (figures not judged).
+    {
+      ...base,
+      displayName: 'bench',
+      testMatch: ['<rootDir>/bench/**/*.bench-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
     },
     // Faults, bad input and the wrong people, on the real stack: slower, run last, in band.

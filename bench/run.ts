@@ -1,6 +1,6 @@
 /**
  * Runs the benchmarks against the local stack and writes bench/results/<timestamp>.json and
- * bench/results/latest.md. Usage: run.ts [--quick] [--only <name>]
+ * bench/results/latest.md (latest-quick.md for a quick run). Usage: run.ts [--quick] [--only <name>]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -48,7 +48,8 @@ async function main(): Promise<number> {
   const table = markdownReport(run);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(path.join(RESULTS_DIR, `${startedAt.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(run, null, 2)}\n`);
-  writeFileSync(path.join(RESULTS_DIR, 'latest.md'), table);
+  // A quick run's table proves only that the benchmarks run: it never replaces the full run's.
+  writeFileSync(path.join(RESULTS_DIR, quick ? 'latest-quick.md' : 'latest.md'), table);
   process.stdout.write(`\n${table}`);
   return failures.length === 0 ? 0 : 1;
 }

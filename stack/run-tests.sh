@@ -16,8 +16,11 @@ npx --no-install jest --selectProjects unit --ci --json --outputFile="$RESULTS/u
 echo "== integration tests (real Kafka, PostgreSQL, Redis)"
 npx --no-install jest --selectProjects integration --ci --runInBand --json --outputFile="$RESULTS/integration.json" "$@"
 
+echo "== benchmarks at quick size (they run; their figures are not judged here: make bench)"
+npx --no-install jest --selectProjects bench --ci --runInBand --json --outputFile="$RESULTS/bench.json" "$@"
+
 echo "== reliability and security suite (faults, bad input, access)"
 RELIABILITY_TABLE="$RESULTS/reliability-rows.jsonl" npx --no-install jest --selectProjects reliability --ci --runInBand --passWithNoTests --json --outputFile="$RESULTS/reliability.json" "$@"
 node stack/reliability-table.js "$RESULTS/reliability-rows.jsonl"
 
-node stack/test-summary.js "$RESULTS/unit.json" "$RESULTS/integration.json" "$RESULTS/reliability.json"
+node stack/test-summary.js "$RESULTS/unit.json" "$RESULTS/integration.json" "$RESULTS/bench.json" "$RESULTS/reliability.json"
