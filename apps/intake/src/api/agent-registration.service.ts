@@ -1,10 +1,11 @@
 import { ConflictException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { encodeHotlineCall, type HotlineCallV1 } from '@app/contracts';
-import { generateReference, normalisePhone, type PhoneRegion } from '@app/domain';
+import { normalisePhone, type PhoneRegion } from '@app/domain';
 import { KafkaProducer, TOPIC_NAMES, type TopicNames } from '@app/messaging';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { newReference } from '../complaints/new-reference';
 import type { RegisterComplaintRequest, RegisterComplaintResponse } from './complaint-api.schema';
 
 interface Assignment {
@@ -73,7 +74,7 @@ export class AgentRegistrationService {
   }
 
   private async assign(agentId: string, request: RegisterComplaintRequest, idempotencyKey: string | null): Promise<Assignment> {
-    const fresh = { complaintId: randomUUID(), reference: generateReference((size) => randomBytes(size)) };
+    const fresh = { complaintId: randomUUID(), reference: newReference() };
     if (idempotencyKey === null) return { ...fresh, replayed: false };
     const hash = requestHash(request);
     const inserted = (await this.dataSource.query(

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createEvent, type PayloadOf } from '@app/contracts';
-import { generateReference } from '@app/domain';
 import { appendToOutbox, TOPIC_NAMES, type TopicNames } from '@app/messaging';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { newReference } from './new-reference';
 import { ComplaintRepository, planAttachmentStorage, type NewComplaint } from './complaint.repository';
 import type { AppendCustomerMessageCommand, RegisterComplaintCommand, RegisterOutcome } from './register-complaint.command';
 
@@ -83,7 +83,7 @@ export class ComplaintIntakeService {
     const rows = created.map(({ command }, index): { complaint: NewComplaint; command: RegisterComplaintCommand } => ({
       complaint: {
         id: command.complaintId ?? randomUUID(),
-        reference: command.reference ?? generateReference((size) => randomBytes(size)),
+        reference: command.reference ?? newReference(),
         customerId: customers[index]!,
         attachments: planAttachmentStorage(command.attachments),
       },
@@ -155,7 +155,7 @@ export class ComplaintIntakeService {
     }
     const customerId = await this.complaints.resolveCustomer(manager, identities);
     const complaintId = command.complaintId ?? randomUUID();
-    const reference = command.reference ?? generateReference((size) => randomBytes(size));
+    const reference = command.reference ?? newReference();
     const attachments = planAttachmentStorage(command.attachments);
     const inserted = await this.complaints.insertComplaint(manager, { id: complaintId, reference, customerId, attachments }, command);
     if (!inserted) {
