@@ -181,6 +181,30 @@ describe('MessageConsumer on the real broker', () => {
     });
   });
 
+  it('gives up partitions to a member that joins while it works through a backlog', async () => {
+    const events = Array.from({ length: 240 }, () => complaintReceivedEvent());
+    const handledBy = new Map<string, string[]>();
+    const groupId = uniqueName('group');
+    const slowly = (member: string) => async (value: AnyEvent) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      handledBy.set(value.id, [...(handledBy.get(value.id) ?? []), member]);
+    };
+    await producer.send(
+      topic,
+      events.map((event) => ({ key: event.id, value: encodeEvent(event) })),
+    );
+    await startConsumer({ groupId, heartbeatIntervalMs: 500, handle: slowly('first') });
+    await expectEventually(() => expect(handledBy.size).toBeGreaterThan(5));
+
+    // Alone, the first member needs about 12 s more; the second must get work long before that.
+    const joinedAt = Date.now();
+    await startConsumer({ groupId, heartbeatIntervalMs: 500, handle: slowly('second') });
+    await expectEventually(() => expect([...handledBy.values()].flat()).toContain('second'), { timeoutMs: 8000 });
+    expect(Date.now() - joinedAt).toBeLessThan(8000);
+
+    await expectEventually(() => expect(handledBy.size).toBe(events.length), { timeoutMs: 30_000 });
+  });
+
   describe('in runs (handleBatch)', () => {
     const categoryOf = (value: AnyEvent) => (value.type === 'complaint.received' ? value.payload.category : '');
 

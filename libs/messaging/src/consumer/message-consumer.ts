@@ -95,6 +95,13 @@ export function toSourceMessage(topic: string, partition: number, message: Kafka
   };
 }
 
+const REBALANCE_SIGNALS = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
+
+function isRebalanceSignal(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && REBALANCE_SIGNALS.has(type);
+}
+
 function nextOffset(offset: string): string {
   return (BigInt(offset) + 1n).toString();
 }
@@ -167,7 +174,18 @@ export class MessageConsumer<T> {
     return this.consumer.commitOffsets(commits.map((commit) => ({ ...commit })));
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, resolveOffset, heartbeat: groupHeartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    // A heartbeat is how the group says it is rebalancing: the member must stop and rejoin at once,
+    // or a new member waits for it (up to the rebalance timeout) while it works through its backlog.
+    let rebalancing: unknown = null;
+    const heartbeat = async () => {
+      try {
+        await groupHeartbeat();
+      } catch (error) {
+        if (isRebalanceSignal(error)) rebalancing = error;
+        throw error;
+      }
+    };
     let uncommitted: string | null = null;
     let lastCommitAt = Date.now();
     const flush = async () => {
@@ -196,8 +214,11 @@ export class MessageConsumer<T> {
       uncommitted = last;
       if (Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) await flush();
       await heartbeat().catch(() => undefined);
+      if (rebalancing !== null) break;
     }
     await flush();
+    // kafkajs rejoins the group when eachBatch throws its rebalance error.
+    if (rebalancing !== null) throw rebalancing;
   }
 
   private async decode(source: SourceMessage): Promise<DecodeResult<T>> {

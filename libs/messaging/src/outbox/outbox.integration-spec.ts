@@ -18,10 +18,10 @@ describe('Outbox on the real database and broker', () => {
   const relays: OutboxRelay[] = [];
   const topics: string[] = [];
 
-  function newRelay(dataSource: DataSource = database.dataSource, batchSize = 50): OutboxRelay {
+  function newRelay(dataSource: DataSource = database.dataSource, batchSize = 50, pollMs = 100): OutboxRelay {
     const producer = new KafkaProducer(createKafkaClient({ brokers: testConfig.kafka.brokers, clientId: 'outbox-test' }));
     producers.push(producer);
-    const relay = new OutboxRelay(dataSource, producer, { pollMs: 100, batchSize });
+    const relay = new OutboxRelay(dataSource, producer, { pollMs, batchSize });
     relays.push(relay);
     return relay;
   }
@@ -75,6 +75,26 @@ describe('Outbox on the real database and broker', () => {
     const messages = await readMessages(kafka, topic, 1);
     expect(messages.map((message) => decodeEvent(message.value))).toEqual([{ ok: true, value: committed }]);
     expect(await unpublishedCount()).toBe(0);
+  });
+
+  it('publishes at once what was committed while it was publishing, without waiting for the poll', async () => {
+    const topic = await newTopic();
+    const first = complaintReceivedEvent();
+    const duringRound = complaintReceivedEvent();
+    // A poll so slow that only the outbox's NOTIFY can bring the second event out within the test.
+    const relay = newRelay(database.dataSource, 50, 600_000);
+    let rounds = 0;
+    relay.afterPublish = async () => {
+      rounds += 1;
+      if (rounds === 1) await database.dataSource.transaction((manager) => appendToOutbox(manager, [duringRound], topic));
+    };
+    await database.dataSource.transaction((manager) => appendToOutbox(manager, [first], topic));
+    relay.start();
+
+    const messages = await readMessages(kafka, topic, 2, 10_000);
+    expect(messages.map((message) => decodeEvent(message.value)).map((decoded) => decoded.ok && decoded.value.id).sort()).toEqual(
+      [first.id, duringRound.id].sort(),
+    );
   });
 
   it('refuses to append outside a transaction', async () => {

@@ -48,6 +48,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** A NOTIFY arrived since the last round began: rows may be waiting, so the next round runs at once. */
+  private notified = false;
   private listener: Client | null = null;
   private lastCleanup = 0;
   /**
@@ -115,6 +117,7 @@ export class OutboxRelay {
     let failures = 0;
     while (this.running) {
       try {
+        this.notified = false;
         const published = await this.publishBatch();
         failures = 0;
         await this.cleanupIfDue();
@@ -123,12 +126,14 @@ export class OutboxRelay {
       } catch (error) {
         failures += 1;
         this.logger.warn({ msg: 'outbox publish failed; retrying', attempt: failures, error: describeError(error) });
-        await this.sleep(backoffDelay(failures, { initialMs: 200, maxMs: 10_000, multiplier: 2 }));
+        await this.sleep(backoffDelay(failures, { initialMs: 200, maxMs: 10_000, multiplier: 2 }), true);
       }
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits for the poll interval, a NOTIFY or stop; after a failure, `backingOff` ignores earlier NOTIFYs. */
+  private sleep(ms: number, backingOff = false): Promise<void> {
+    if (this.notified && !backingOff) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -158,7 +163,10 @@ export class OutboxRelay {
       const options = this.dataSource.options as PostgresConnectionOptions;
       const client = new Client({ connectionString: options.url });
       try {
-        client.on('notification', () => this.wake?.());
+        client.on('notification', () => {
+          this.notified = true;
+          this.wake?.();
+        });
         client.on('error', (error) => {
           this.logger.warn({ msg: 'outbox listener lost; polling until it reconnects', error: describeError(error) });
           if (this.listener === client) this.listener = null;
