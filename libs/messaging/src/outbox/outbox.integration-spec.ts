@@ -1,4 +1,5 @@
 import { decodeEvent } from '@app/contracts';
+import { expectEventually } from '@app/testing/eventually';
 import { complaintReceivedEvent } from '@app/testing/event-factories';
 import { createTestDatabase, createTestTopic, kafkaControl, readMessages, testKafka } from '@app/testing/infrastructure';
 import type { Admin, Kafka } from 'kafkajs';
@@ -13,7 +14,7 @@ import { testConfig } from '@app/testing/infrastructure';
 describe('Outbox on the real database and broker', () => {
   let kafka: Kafka;
   let admin: Admin;
-  let database: { dataSource: DataSource; drop: () => Promise<void> };
+  let database: { dataSource: DataSource; schema: string; drop: () => Promise<void> };
   const producers: KafkaProducer[] = [];
   const relays: OutboxRelay[] = [];
   const topics: string[] = [];
@@ -88,8 +89,15 @@ describe('Outbox on the real database and broker', () => {
       rounds += 1;
       if (rounds === 1) await database.dataSource.transaction((manager) => appendToOutbox(manager, [duringRound], topic));
     };
-    await database.dataSource.transaction((manager) => appendToOutbox(manager, [first], topic));
     relay.start();
+    // The relay listens on a connection of its own; until it does, a NOTIFY reaches nobody.
+    await expectEventually(async () => {
+      const listening = (await database.dataSource.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1', [
+        `LISTEN "outbox_${database.schema}"`,
+      ])) as Array<{ n: number }>;
+      expect(listening[0]?.n).toBeGreaterThan(0);
+    });
+    await database.dataSource.transaction((manager) => appendToOutbox(manager, [first], topic));
 
     const messages = await readMessages(kafka, topic, 2, 10_000);
     expect(messages.map((message) => decodeEvent(message.value)).map((decoded) => decoded.ok && decoded.value.id).sort()).toEqual(
