@@ -45,6 +45,7 @@ async function main(): Promise<number> {
       topic: `${config.kafka.topicPrefix}${Topics.events.name}`,
       groupPrefix: config.kafka.groupPrefix,
       serviceSchema: config.database.schema,
+      partitionsConcurrency: config.kafka.partitionsConcurrency,
     });
     process.once('SIGINT', () => rebuilder.stop());
     let started = false;

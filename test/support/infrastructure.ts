@@ -25,10 +25,32 @@ export function testKafka(clientId = uniqueName('test')): Kafka {
   });
 }
 
+const LEADERS_TIMEOUT_MS = 30_000;
+
+/**
+ * Waits until every partition of a new topic has a leader. kafkajs's own wait (waitForLeaders) gives up
+ * on the first "does not host this topic-partition", which a busy broker answers while the new topic's
+ * metadata is still spreading; that answer is retriable, so it is retried here.
+ */
+async function leadersElected(admin: Admin, topic: string, partitions: number): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      if (metadata?.partitions.length === partitions && metadata.partitions.every((partition) => partition.leader >= 0)) return;
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true) throw error;
+    }
+    if (Date.now() >= deadline) throw new Error(`topic ${topic} has no leader for every partition after ${LEADERS_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** A topic of the test's own, deleted by the returned cleanup. */
 export async function createTestTopic(admin: Admin, prefix: string, partitions = 3): Promise<string> {
   const topic = uniqueName(`test.${prefix}`).replace(/_/g, '-');
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: false });
+  await leadersElected(admin, topic, partitions);
   return topic;
 }
 

@@ -19,6 +19,14 @@ export function projectionSchemas(serviceSchema: string): ProjectionSchemas {
   return { live: assertSchemaName(`${serviceSchema}_projection`), shadow: assertSchemaName(`${serviceSchema}_projection_shadow`) };
 }
 
+/**
+ * Complaint and deadline rows are updated several times each as their events arrive (a recompute applies
+ * a complaint's state changes one after the other). Room left on each page lets PostgreSQL keep the new
+ * version beside the old one without touching the indexes (a HOT update), which makes those updates much
+ * cheaper. A storage setting changes no figure, so it does not change PROJECTION_VERSION.
+ */
+const UPDATED_FILLFACTOR = 60;
+
 export function projectionDdl(schema: string): string[] {
   const s = `"${assertSchemaName(schema)}"`;
   return [
@@ -50,7 +58,7 @@ export function projectionDdl(schema: string): string[] {
        compensation_type   text,
        compensation_amount numeric,
        compensation_currency text
-     )`,
+     ) WITH (fillfactor = ${UPDATED_FILLFACTOR})`,
     `CREATE INDEX ON ${s}.complaints (received_at)`,
     `CREATE INDEX ON ${s}.complaints (customer_id, received_at)`,
     // One row per deadline cycle: when due, met or breached, and the business time it used.
@@ -64,7 +72,7 @@ export function projectionDdl(schema: string): string[] {
        business_ms   bigint,
        breached_at   timestamptz,
        PRIMARY KEY (complaint_id, kind, cycle)
-     )`,
+     ) WITH (fillfactor = ${UPDATED_FILLFACTOR})`,
     `CREATE TABLE ${s}.purchases (
        purchase_id  uuid PRIMARY KEY,
        customer_id  uuid NOT NULL,

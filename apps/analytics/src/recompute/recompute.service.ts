@@ -27,6 +27,7 @@ export class RecomputeService implements OnApplicationBootstrap, OnModuleDestroy
       topic: topics.events,
       groupPrefix: config.kafka.groupPrefix,
       serviceSchema: config.database.schema,
+      partitionsConcurrency: config.kafka.partitionsConcurrency,
     });
   }
 
