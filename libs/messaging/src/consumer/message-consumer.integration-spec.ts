@@ -181,6 +181,31 @@ describe('MessageConsumer on the real broker', () => {
     });
   });
 
+  it('passes over what it ignores without decoding it, and goes on', async () => {
+    const wanted = complaintReceivedEvent();
+    const received: AnyEvent[] = [];
+    const groupId = uniqueName('group');
+    const first = await startConsumer({
+      groupId,
+      ignore: (message) => message.headers['event-type'] === 'not.for.us',
+      handle: async (value) => void received.push(value),
+    });
+
+    // Bytes that would be dead-lettered if they were decoded.
+    await producer.send(topic, [
+      { key: 'one-partition', value: 'not json', headers: { 'event-type': 'not.for.us' } },
+      { key: 'one-partition', value: encodeEvent(wanted) },
+    ]);
+    await expectEventually(() => expect(received).toEqual([wanted]));
+    await first.stop();
+
+    const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const committed = offsets[0]?.partitions.reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0);
+    expect(committed).toBe(2);
+    const deadLetters = await admin.fetchTopicOffsets(deadLetterTopic);
+    expect(deadLetters.map((partition) => partition.high)).toEqual(['0']);
+  });
+
   it('gives up partitions to a member that joins while it works through a backlog', async () => {
     const events = Array.from({ length: 240 }, () => complaintReceivedEvent());
     const handledBy = new Map<string, string[]>();

@@ -37,6 +37,11 @@ export interface MessageConsumerOptions<T> {
   readonly topics: readonly string[];
   /** Where a group with no committed offset starts. Domain consumers replay from the beginning. */
   readonly fromBeginning?: boolean;
+  /**
+   * Optional: recognises, without decoding, a message this consumer has no use for (by its event-type
+   * header, say); such a message is passed over and its offset committed like a handled one.
+   */
+  readonly ignore?: (message: SourceMessage) => boolean;
   /** Turns the raw message into the handler's input; a failure dead-letters the message with its reason. */
   readonly decode: (message: SourceMessage) => DecodeResult<T> | Promise<DecodeResult<T>>;
   /**
@@ -205,9 +210,16 @@ export class MessageConsumer<T> {
     for (let start = 0; start < batch.messages.length; start += runSize) {
       if (!isRunning() || isStale()) break;
       const run = batch.messages.slice(start, start + runSize);
-      const sources = run.map((message) => toSourceMessage(batch.topic, batch.partition, message));
+      const ignore = this.options.ignore;
+      const sources = run
+        .map((message) => toSourceMessage(batch.topic, batch.partition, message))
+        .filter((source) => ignore === undefined || !ignore(source));
       const outcome =
-        sources.length === 1 ? await this.process(sources[0]!, heartbeat, isRunning) : await this.processRun(sources, heartbeat, isRunning);
+        sources.length === 0
+          ? 'done'
+          : sources.length === 1
+            ? await this.process(sources[0]!, heartbeat, isRunning)
+            : await this.processRun(sources, heartbeat, isRunning);
       if (outcome === 'aborted') break;
       const last = run[run.length - 1]!.offset;
       resolveOffset(last);
