@@ -7,7 +7,7 @@ import { ProjectionRebuilder, type RecomputeProgress } from '../../apps/analytic
 import { RecomputeService } from '../../apps/analytics/src/recompute/recompute.service';
 import { round, verdict, type Benchmark, type BenchmarkResult, type Figure } from '../support/benchmark';
 import { produceEvents } from '../support/event-traffic';
-import { memoryThirds, sampleMemory } from '../support/memory';
+import { memoryFigures, memoryThirds, sampleMemory } from '../support/memory';
 import { countOf } from '../support/poll';
 import { rawConsumption } from '../support/raw-consumption';
 
@@ -159,12 +159,7 @@ export const analyticsRecomputeBenchmark: Benchmark = {
         linear_tolerance: `+${LINEAR_TOLERANCE * 100}%`,
         projection_events_applied: applied,
         projection_complaints: complaints,
-        memory_samples: mem.samples,
-        rss_first_third_mb: mem.rssFirstMb,
-        rss_last_third_mb: mem.rssLastMb,
-        heap_first_third_mb: mem.heapFirstMb,
-        heap_last_third_mb: mem.heapLastMb,
-        rss_max_mb: mem.rssMaxMb,
+        ...memoryFigures(mem),
         memory_tolerance: `+${MEMORY_TOLERANCE * 100}%`,
       };
       return {

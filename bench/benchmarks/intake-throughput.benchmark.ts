@@ -1,49 +1,17 @@
 import { KafkaProducer } from '@app/messaging';
-import { uniqueName } from '@app/testing/infrastructure';
 import { ServiceHarness } from '@app/testing/service-harness';
 import { round, verdict, type Benchmark, type BenchmarkResult, type Figure } from '../support/benchmark';
 import { produceChannelMessages } from '../support/channel-traffic';
+import { durableConsumption } from '../support/durable-consumption';
+import { memoryFigures, memoryThirds, sampleMemory } from '../support/memory';
 import { countOf, pollUntil } from '../support/poll';
+import { rawConsumption } from '../support/raw-consumption';
 
 const MESSAGES = { full: 200_000, quick: 500 };
 /** How long intake may take before the run reports what it got through and extrapolates. */
 const INTAKE_TIMEOUT_MS = { full: 15 * 60_000, quick: 120_000 };
 const RAW_TIMEOUT_MS = 10 * 60_000;
 const TARGET_RATIO = 0.25;
-const MB = 1024 * 1024;
-
-interface Consumption {
-  /** From connecting until the last message: includes joining the group. */
-  readonly wallMs: number;
-  /** From the first message to the last: the steady rate, without the group join. */
-  readonly steadyMs: number;
-  readonly read: number;
-}
-
-/** A kafkajs consumer that does nothing with the messages: what the broker and the client allow. */
-async function rawConsumption(harness: ServiceHarness, topics: readonly string[], total: number, concurrency: number): Promise<Consumption> {
-  const consumer = harness.kafka.consumer({ groupId: uniqueName('bench-raw') });
-  let read = 0;
-  let firstAt = 0;
-  let lastAt = 0;
-  const started = Date.now();
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    await consumer.run({
-      partitionsConsumedConcurrently: concurrency,
-      eachMessage: async () => {
-        lastAt = Date.now();
-        if (read === 0) firstAt = lastAt;
-        read += 1;
-      },
-    });
-    await pollUntil(async () => read >= total, { timeoutMs: RAW_TIMEOUT_MS, intervalMs: 20 });
-  } finally {
-    await consumer.disconnect();
-  }
-  return { wallMs: lastAt - started, steadyMs: Math.max(1, lastAt - firstAt), read };
-}
 
 /**
  * Intake's steady window by the database's clock: from the first complaint stored to the last
@@ -56,41 +24,11 @@ async function intakeSteadyMs(query: (sql: string) => Promise<unknown>, schema: 
   );
 }
 
-interface MemorySample {
-  readonly rss: number;
-  readonly heapUsed: number;
-}
-
-/** Every second, this process's memory: intake runs in it, beside the benchmark's own small state. */
-function sampleMemory(): { samples: MemorySample[]; stop: () => void } {
-  const samples: MemorySample[] = [];
-  const take = () => {
-    const { rss, heapUsed } = process.memoryUsage();
-    samples.push({ rss, heapUsed });
-  };
-  take();
-  const timer = setInterval(take, 1000);
-  return { samples, stop: () => clearInterval(timer) };
-}
-
-function thirds(samples: readonly MemorySample[]): Record<string, number> {
-  const third = Math.max(1, Math.floor(samples.length / 3));
-  const mean = (part: readonly MemorySample[], field: keyof MemorySample) => round(part.reduce((sum, sample) => sum + sample[field], 0) / part.length / MB, 0);
-  const first = samples.slice(0, third);
-  const last = samples.slice(-third);
-  return {
-    memory_samples: samples.length,
-    rss_first_third_mb: mean(first, 'rss'),
-    rss_last_third_mb: mean(last, 'rss'),
-    heap_first_third_mb: mean(first, 'heapUsed'),
-    heap_last_third_mb: mean(last, 'heapUsed'),
-    rss_max_mb: round(Math.max(...samples.map((sample) => sample.rss)) / MB, 0),
-  };
-}
-
 /**
  * Intake's consumers against a backlog on the channel topics, as a share of what a bare kafkajs consumer
- * reads from the same topics: the cost of decoding, storing and publishing each complaint.
+ * reads from the same topics: the cost of decoding, storing and publishing each complaint. A second
+ * reference, a consumer that only writes each batch's bytes to PostgreSQL, shows how much of the gap is
+ * the durable write any intake must make; the target stays against the bare consumer.
  */
 export const intakeThroughputBenchmark: Benchmark = {
   name: 'intake throughput',
@@ -113,7 +51,8 @@ export const intakeThroughputBenchmark: Benchmark = {
 
       const channelTopics = [harness.topics.hotline, harness.topics.email, harness.topics.instore];
       const concurrency = harness.config('intake').kafka.partitionsConcurrency;
-      const raw = await rawConsumption(harness, channelTopics, total, concurrency);
+      const raw = await rawConsumption(harness.kafka, channelTopics, total, concurrency, RAW_TIMEOUT_MS);
+      const durable = await durableConsumption(harness.kafka, harness.config('intake').database, channelTopics, total, concurrency, RAW_TIMEOUT_MS);
 
       const memory = sampleMemory();
       const started = Date.now();
@@ -145,6 +84,9 @@ export const intakeThroughputBenchmark: Benchmark = {
         raw_wall_s: round(raw.wallMs / 1000),
         raw_steady_s: round(raw.steadyMs / 1000),
         raw_messages_per_s: round(rawRate, 0),
+        durable_messages_read: durable.read,
+        durable_messages_per_s: round((durable.read / durable.steadyMs) * 1000, 0),
+        ratio_to_durable: round(intakeRate / ((durable.read / durable.steadyMs) * 1000), 3),
         intake_start_s: round(startMs / 1000),
         intake_wall_s: round(intakeMs / 1000),
         intake_steady_s: round(steadyMs / 1000),
@@ -152,7 +94,7 @@ export const intakeThroughputBenchmark: Benchmark = {
         complaint_events_published: published,
         dead_lettered: deadLettered,
         complaints_per_s: round(intakeRate, 0),
-        ...thirds(memory.samples),
+        ...memoryFigures(memoryThirds(memory.samples)),
       };
       if (!done) {
         figures['finished'] = `no: ${complaints} of ${total} stored within ${Math.round(timeoutMs / 1000)} s`;

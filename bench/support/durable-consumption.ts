@@ -1,6 +1,6 @@
 import { uniqueName } from '@app/testing/infrastructure';
 import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import { createDataSource } from '@app/persistence';
 import { pollUntil } from './poll';
 import type { Consumption } from './raw-consumption';
 
@@ -12,12 +12,14 @@ import type { Consumption } from './raw-consumption';
  */
 export async function durableConsumption(
   kafka: Kafka,
-  dataSource: DataSource,
+  database: { readonly url: string; readonly schema: string },
   topics: readonly string[],
   total: number,
   concurrency: number,
   timeoutMs: number,
 ): Promise<Consumption> {
+  const dataSource = createDataSource({ url: database.url, schema: database.schema, poolSize: Math.max(2, concurrency) });
+  await dataSource.initialize();
   const table = uniqueName('bench_durable').toLowerCase();
   const groupId = uniqueName('bench-durable');
   await dataSource.query(`CREATE TABLE "${table}" (topic text NOT NULL, partition int NOT NULL, "offset" bigint NOT NULL, value bytea, PRIMARY KEY (topic, partition, "offset"))`);
@@ -48,6 +50,7 @@ export async function durableConsumption(
   } finally {
     await consumer.disconnect();
     await dataSource.query(`DROP TABLE IF EXISTS "${table}"`);
+    await dataSource.destroy();
     const admin = kafka.admin();
     await admin.connect();
     await admin.deleteGroups([groupId]).catch(() => undefined);

@@ -43,3 +43,15 @@ export function memoryThirds(samples: readonly MemorySample[]): MemoryThirds {
     rssMaxMb: round(Math.max(...samples.map((sample) => sample.rss)) / MB, 0),
   };
 }
+
+/** The memory figures of a benchmark's table, under the same names in every benchmark. */
+export function memoryFigures(thirds: MemoryThirds): Record<string, number> {
+  return {
+    memory_samples: thirds.samples,
+    rss_first_third_mb: thirds.rssFirstMb,
+    rss_last_third_mb: thirds.rssLastMb,
+    heap_first_third_mb: thirds.heapFirstMb,
+    heap_last_third_mb: thirds.heapLastMb,
+    rss_max_mb: thirds.rssMaxMb,
+  };
+}
