@@ -13,15 +13,17 @@ export class LiveProjectionConsumer extends ManagedConsumer<AnyEvent> {
   constructor(factory: ConsumerFactory, dataSource: DataSource, store: ProjectionStore, @Inject(TOPIC_NAMES) topics: TopicNames) {
     super();
     const projector = new Projector(store.schemas.live);
+    const applyAll = (events: readonly AnyEvent[]) =>
+      dataSource.transaction(async (manager) => {
+        await store.lockForWriting(manager);
+        await projector.applyAll(manager, events);
+      });
     this.consumer = factory.create<AnyEvent>('projection', {
       topics: [topics.events],
       decode: (message) => decodeEvent(message.value),
-      handle: async (event) => {
-        await dataSource.transaction(async (manager) => {
-          await store.lockForWriting(manager);
-          await projector.apply(manager, event);
-        });
-      },
+      handle: (event) => applyAll([event]),
+      // A run of events is one transaction and a few set-based statements, as in a recompute.
+      handleBatch: (items) => applyAll(items.map((item) => item.value)),
     });
   }
 }
