@@ -60,6 +60,8 @@ export interface AppConfig {
     readonly reconcileIntervalMs: number;
     readonly timerQueue: string;
     readonly webhookQueue: string;
+    /** Timer jobs held at once, and how due timers are gathered into one transaction. */
+    readonly timerBatching: { readonly concurrency: number; readonly size: number; readonly waitMs: number };
     /** Parsed but not yet checked against the SLA target schema, which the workflow service owns. */
     readonly slaTargets: unknown;
     /** Null when no webhook URL is configured: webhooks are off. */

@@ -44,6 +44,11 @@ export const EnvSchema = Type.Object({
   WORKFLOW_TIMER_QUEUE: Type.String({ default: 'workflow-timers', pattern: '^[A-Za-z0-9_-]{1,100}$' }),
   WORKFLOW_WEBHOOK_QUEUE: Type.String({ default: 'workflow-webhooks', pattern: '^[A-Za-z0-9_-]{1,100}$' }),
   WORKFLOW_RECONCILE_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 100 }),
+  /** Timer jobs one instance holds at once; they wait for their batch, so this is far above the database pool. */
+  WORKFLOW_TIMER_CONCURRENCY: Type.Integer({ default: 2000, minimum: 1, maximum: 10_000 }),
+  /** Due timers gathered for up to WORKFLOW_TIMER_BATCH_WAIT_MS fire together, at most this many per transaction. */
+  WORKFLOW_TIMER_BATCH_SIZE: Type.Integer({ default: 500, minimum: 1, maximum: 5000 }),
+  WORKFLOW_TIMER_BATCH_WAIT_MS: Type.Integer({ default: 5, minimum: 0, maximum: 1000 }),
   /** SLA targets as JSON, e.g. {"critical":{"firstResponseMs":900000,"resolutionMs":14400000}}; defaults otherwise. */
   SLA_TARGETS_JSON: Type.Optional(Type.String({ minLength: 2 })),
   /** Comma-separated http(s) URLs that receive every alert as a signed POST; none means webhooks are off. */

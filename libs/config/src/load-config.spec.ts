@@ -25,6 +25,13 @@ describe('loadConfig', () => {
     expect(config.database.poolSize).toBe(25);
   });
 
+  it('batches workflow timers by default, and refuses a batch size of nothing', () => {
+    expect(loadConfig('workflow', {}).workflow.timerBatching).toEqual({ concurrency: 2000, size: 500, waitMs: 5 });
+    expect(loadConfig('workflow', { WORKFLOW_TIMER_BATCH_SIZE: '1', WORKFLOW_TIMER_BATCH_WAIT_MS: '0' }).workflow.timerBatching).toMatchObject({ size: 1, waitMs: 0 });
+    expect(() => loadConfig('workflow', { WORKFLOW_TIMER_BATCH_SIZE: '0' })).toThrow(/WORKFLOW_TIMER_BATCH_SIZE/);
+    expect(() => loadConfig('workflow', { WORKFLOW_TIMER_CONCURRENCY: 'many' })).toThrow(/WORKFLOW_TIMER_CONCURRENCY/);
+  });
+
   it('names every bad variable', () => {
     const attempt = () => loadConfig('intake', { HTTP_PORT: 'eighty', REDIS_URL: 'http://x', LOG_LEVEL: 'loud' });
     expect(attempt).toThrow(ConfigError);

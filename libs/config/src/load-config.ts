@@ -143,6 +143,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       reconcileIntervalMs: env.WORKFLOW_RECONCILE_INTERVAL_MS,
       timerQueue: env.WORKFLOW_TIMER_QUEUE,
       webhookQueue: env.WORKFLOW_WEBHOOK_QUEUE,
+      timerBatching: { concurrency: env.WORKFLOW_TIMER_CONCURRENCY, size: env.WORKFLOW_TIMER_BATCH_SIZE, waitMs: env.WORKFLOW_TIMER_BATCH_WAIT_MS },
       slaTargets,
       webhooks,
     },

@@ -111,6 +111,11 @@ export class WorkflowComplaintRepository {
     return rows[0] ?? null;
   }
 
+  async findMany(manager: EntityManager, ids: readonly string[]): Promise<WorkflowComplaintRow[]> {
+    if (ids.length === 0) return [];
+    return (await manager.query(`SELECT ${COMPLAINT_COLUMNS} FROM complaints WHERE id = ANY($1::uuid[])`, [ids])) as WorkflowComplaintRow[];
+  }
+
   async update(manager: EntityManager, id: string, changes: Partial<Omit<WorkflowComplaintRow, 'id' | 'version'>>): Promise<void> {
     const entries = Object.entries(changes);
     if (entries.length === 0) return;
@@ -132,6 +137,20 @@ export class WorkflowComplaintRepository {
       [complaintId, kind],
     )) as DeadlineRow[];
     return rows[0] ?? null;
+  }
+
+  /**
+   * Locks the given deadlines (those that exist) in key order, so transactions locking overlapping sets
+   * wait for each other instead of deadlocking.
+   */
+  async lockDeadlines(manager: EntityManager, keys: ReadonlyArray<{ complaintId: string; kind: DeadlineKindName }>): Promise<DeadlineRow[]> {
+    if (keys.length === 0) return [];
+    return (await manager.query(
+      `SELECT ${DEADLINE_COLUMNS} FROM sla_deadlines
+       WHERE (complaint_id, kind) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
+       ORDER BY complaint_id, kind FOR UPDATE`,
+      [keys.map((key) => key.complaintId), keys.map((key) => key.kind)],
+    )) as DeadlineRow[];
   }
 
   /** Writes a deadline's whole state; a new cycle (after a reopen) clears its notifications. */
@@ -173,6 +192,33 @@ export class WorkflowComplaintRepository {
     ]);
   }
 
+  /** Records notifications given; each deadline at most once in `notices`. */
+  async markNotifiedMany(
+    manager: EntityManager,
+    notices: ReadonlyArray<{ complaintId: string; kind: DeadlineKindName; phase: 'warning' | 'breach' }>,
+    at: Date,
+  ): Promise<void> {
+    if (notices.length === 0) return;
+    await manager.query(
+      `UPDATE sla_deadlines d SET
+         warned_at = CASE WHEN n.phase = 'warning' THEN $4 ELSE d.warned_at END,
+         breached_at = CASE WHEN n.phase = 'breach' THEN $4 ELSE d.breached_at END
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS n(complaint_id, kind, phase)
+       WHERE d.complaint_id = n.complaint_id AND d.kind = n.kind`,
+      [notices.map((notice) => notice.complaintId), notices.map((notice) => notice.kind), notices.map((notice) => notice.phase), at],
+    );
+  }
+
+  /** Raises complaints' escalation level, as `update` would one by one; each complaint at most once. */
+  async raiseEscalationLevels(manager: EntityManager, levels: ReadonlyArray<{ complaintId: string; level: number }>): Promise<void> {
+    if (levels.length === 0) return;
+    await manager.query(
+      `UPDATE complaints c SET escalation_level = l.level, version = c.version + 1, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS l(id, level) WHERE c.id = l.id`,
+      [levels.map((entry) => entry.complaintId), levels.map((entry) => entry.level)],
+    );
+  }
+
   /** Deadlines with a notification still to come, for reconciliation with the timer queue. */
   async pendingDeadlines(manager: EntityManager, afterKey: { complaintId: string; kind: string } | null, limit: number): Promise<DeadlineRow[]> {
     return (await manager.query(
@@ -182,6 +228,27 @@ export class WorkflowComplaintRepository {
        ORDER BY complaint_id, kind LIMIT $3`,
       [afterKey?.complaintId ?? null, afterKey?.kind ?? '', limit],
     )) as DeadlineRow[];
+  }
+
+  /** Several history entries at one instant, in the given order. */
+  async historyMany(
+    manager: EntityManager,
+    entries: ReadonlyArray<{ complaintId: string; kind: string; actor: string | null; detail: Record<string, unknown> }>,
+    at: Date,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    await manager.query(
+      `INSERT INTO complaint_history (complaint_id, at, kind, actor, detail)
+       SELECT h.complaint_id, $5, h.kind, h.actor, h.detail
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS h(complaint_id, kind, actor, detail)`,
+      [
+        entries.map((entry) => entry.complaintId),
+        entries.map((entry) => entry.kind),
+        entries.map((entry) => entry.actor),
+        entries.map((entry) => JSON.stringify(entry.detail)),
+        at,
+      ],
+    );
   }
 
   async history(manager: EntityManager, complaintId: string, kind: string, actor: string | null, detail: Record<string, unknown>, at: Date): Promise<void> {

@@ -38,17 +38,31 @@ export class ComplaintEventsConsumer extends ManagedConsumer<AnyEvent> {
     super();
     this.consumer = factory.create<AnyEvent>('complaint-events', {
       topics: [topics.events],
-      decode: (message) => decodeEvent(message.value),
-      handle: async (event) => {
-        if (event.type !== 'complaint.received') return;
-        const now = new Date();
-        const timers = await this.dataSource.transaction(async (manager) => {
-          const applied = await applyOnce(manager, CONSUMER, event.id, (tx) => this.open(tx, event, now));
-          return applied.applied ? applied.result : [];
-        });
-        await this.timers.schedule(timers, now);
+      // Only complaint.received opens anything: the rest of the topic is passed over undecoded.
+      ignore: (message) => {
+        const type = message.headers['event-type'];
+        return type !== undefined && type !== 'complaint.received';
       },
+      decode: (message) => decodeEvent(message.value),
+      handle: (event) => this.openAll([event]),
+      // A run of complaints opens in one transaction and schedules its timers in one call.
+      handleBatch: (items) => this.openAll(items.map((item) => item.value)),
     });
+  }
+
+  private async openAll(events: readonly AnyEvent[]): Promise<void> {
+    const received = events.filter((event): event is Received => event.type === 'complaint.received');
+    if (received.length === 0) return;
+    const now = new Date();
+    const timers = await this.dataSource.transaction(async (manager) => {
+      const all: TimerJob[] = [];
+      for (const event of received) {
+        const applied = await applyOnce(manager, CONSUMER, event.id, (tx) => this.open(tx, event, now));
+        if (applied.applied) all.push(...applied.result);
+      }
+      return all;
+    });
+    await this.timers.schedule(timers, now);
   }
 
   private async open(manager: EntityManager, event: Received, now: Date): Promise<TimerJob[]> {

@@ -17,6 +17,13 @@ export interface EscalationOutcome {
   readonly timers: readonly TimerJob[];
 }
 
+export interface EscalationRequest {
+  readonly complaint: WorkflowComplaintRow;
+  readonly event: EscalationEvent;
+  /** The event that caused it (e.g. the breach), or null. */
+  readonly causationId: string | null;
+}
+
 const NOT_ESCALATED: EscalationOutcome = { escalated: false, alerts: [], timers: [] };
 
 /**
@@ -44,55 +51,108 @@ export class EscalationService {
     now: Date,
     causationId: string | null,
   ): Promise<EscalationOutcome> {
-    const [level1] = (await manager.query('SELECT created_at, acknowledged_at FROM escalations WHERE complaint_id = $1 AND level = 1', [
-      complaint.id,
-    ])) as Array<{ created_at: Date; acknowledged_at: Date | null }>;
-    const decision = escalationFor(event, {
-      state: complaint.state,
-      severity: complaint.severity as SeverityLevel,
-      storeId: complaint.store_id,
-      escalationLevel: complaint.escalation_level,
-      level1: level1 === undefined ? null : { escalatedAt: level1.created_at, acknowledgedAt: level1.acknowledged_at },
+    const [outcome] = await this.applyMany(manager, [{ complaint, event, causationId }], now);
+    return outcome ?? NOT_ESCALATED;
+  }
+
+  /**
+   * `apply` for several complaints at once (each at most once), in a few statements whatever their
+   * number; one outcome per request, in order. Events, history and alerts come in request order.
+   */
+  async applyMany(manager: EntityManager, requests: readonly EscalationRequest[], now: Date): Promise<EscalationOutcome[]> {
+    if (requests.length === 0) return [];
+    const ids = requests.map((request) => request.complaint.id);
+    if (new Set(ids).size !== ids.length) throw new Error('applyMany takes each complaint at most once');
+    const level1Rows = (await manager.query(
+      'SELECT complaint_id, created_at, acknowledged_at FROM escalations WHERE complaint_id = ANY($1::uuid[]) AND level = 1',
+      [ids],
+    )) as Array<{ complaint_id: string; created_at: Date; acknowledged_at: Date | null }>;
+    const level1 = new Map(level1Rows.map((row) => [row.complaint_id, { escalatedAt: row.created_at, acknowledgedAt: row.acknowledged_at }]));
+    const planned = requests.map((request) => {
+      const { complaint } = request;
+      const decision = escalationFor(request.event, {
+        state: complaint.state,
+        severity: complaint.severity as SeverityLevel,
+        storeId: complaint.store_id,
+        escalationLevel: complaint.escalation_level,
+        level1: level1.get(complaint.id) ?? null,
+      });
+      if (decision === null) return null;
+      const { target, reason } = decision;
+      const storeId = target.audience === 'store_managers' ? target.storeId : complaint.store_id;
+      return { request, target, reason, storeId, escalationId: randomUUID() };
     });
-    if (decision === null) return NOT_ESCALATED;
-    const { target, reason } = decision;
-    const storeId = target.audience === 'store_managers' ? target.storeId : complaint.store_id;
-    const escalationId = randomUUID();
+    const wanted = planned.filter((plan): plan is NonNullable<typeof plan> => plan !== null);
+    if (wanted.length === 0) return requests.map(() => NOT_ESCALATED);
+
     const inserted = (await manager.query(
       `INSERT INTO escalations (id, complaint_id, level, audience, store_id, reason, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (complaint_id, level) DO NOTHING RETURNING id`,
-      [escalationId, complaint.id, target.level, target.audience, storeId, reason, now],
-    )) as unknown[];
-    if (inserted.length === 0) return NOT_ESCALATED;
-    await this.complaints.update(manager, complaint.id, { escalation_level: target.level });
-    const escalated = createEvent(
-      'complaint.escalated',
-      1,
-      {
-        complaintId: complaint.id,
-        escalationId,
-        level: target.level,
-        audience: target.audience,
-        storeId,
-        reason,
-        ownerId: complaint.owner_id,
-        at: now.toISOString(),
-      },
-      { producer: 'workflow', complaintId: complaint.id, causationId },
+       SELECT e.id, e.complaint_id, e.level, e.audience, e.store_id, e.reason, $7
+       FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[]) AS e(id, complaint_id, level, audience, store_id, reason)
+       ON CONFLICT (complaint_id, level) DO NOTHING RETURNING id`,
+      [
+        wanted.map((plan) => plan.escalationId),
+        wanted.map((plan) => plan.request.complaint.id),
+        wanted.map((plan) => plan.target.level),
+        wanted.map((plan) => plan.target.audience),
+        wanted.map((plan) => plan.storeId),
+        wanted.map((plan) => plan.reason),
+        now,
+      ],
+    )) as Array<{ id: string }>;
+    const insertedIds = new Set(inserted.map((row) => row.id));
+    const escalated = wanted.filter((plan) => insertedIds.has(plan.escalationId));
+    if (escalated.length === 0) return requests.map(() => NOT_ESCALATED);
+
+    await this.complaints.raiseEscalationLevels(
+      manager,
+      escalated.map((plan) => ({ complaintId: plan.request.complaint.id, level: plan.target.level })),
     );
-    await appendToOutbox(manager, [escalated], this.topics.events);
-    const alert: NewAlert = {
-      dedupKey: `complaint.escalated:${complaint.id}:${target.level}`,
-      kind: 'complaint.escalated',
-      complaintId: complaint.id,
-      storeId,
-      severity: complaint.severity,
-      detail: { escalationId, level: target.level, audience: target.audience, reason, reference: complaint.reference, ownerId: complaint.owner_id },
-      at: now,
-    };
-    await this.complaints.history(manager, complaint.id, 'complaint.escalated', null, { level: target.level, audience: target.audience, reason }, now);
-    if (target.level !== 1) return { escalated: true, alerts: [alert], timers: [] };
-    const at = level1AcknowledgementDueAt(now, this.acknowledgeWithinMs).toISOString();
-    return { escalated: true, alerts: [alert], timers: [{ name: 'escalation-unacknowledged', data: { escalationId, complaintId: complaint.id, at } }] };
+    const outcomes = new Map<string, EscalationOutcome>();
+    const events = escalated.map((plan) => {
+      const { complaint, causationId } = plan.request;
+      const { target, reason, storeId, escalationId } = plan;
+      const event = createEvent(
+        'complaint.escalated',
+        1,
+        {
+          complaintId: complaint.id,
+          escalationId,
+          level: target.level,
+          audience: target.audience,
+          storeId,
+          reason,
+          ownerId: complaint.owner_id,
+          at: now.toISOString(),
+        },
+        { producer: 'workflow', complaintId: complaint.id, causationId },
+      );
+      const alert: NewAlert = {
+        dedupKey: `complaint.escalated:${complaint.id}:${target.level}`,
+        kind: 'complaint.escalated',
+        complaintId: complaint.id,
+        storeId,
+        severity: complaint.severity,
+        detail: { escalationId, level: target.level, audience: target.audience, reason, reference: complaint.reference, ownerId: complaint.owner_id },
+        at: now,
+      };
+      const acknowledgeBy = level1AcknowledgementDueAt(now, this.acknowledgeWithinMs).toISOString();
+      const timers: TimerJob[] =
+        target.level === 1 ? [{ name: 'escalation-unacknowledged', data: { escalationId, complaintId: complaint.id, at: acknowledgeBy } }] : [];
+      outcomes.set(escalationId, { escalated: true, alerts: [alert], timers });
+      return event;
+    });
+    await appendToOutbox(manager, events, this.topics.events);
+    await this.complaints.historyMany(
+      manager,
+      escalated.map((plan) => ({
+        complaintId: plan.request.complaint.id,
+        kind: 'complaint.escalated',
+        actor: null,
+        detail: { level: plan.target.level, audience: plan.target.audience, reason: plan.reason },
+      })),
+      now,
+    );
+    return planned.map((plan) => (plan === null ? NOT_ESCALATED : (outcomes.get(plan.escalationId) ?? NOT_ESCALATED)));
   }
 }

@@ -62,7 +62,7 @@ export class SlaReconcilerService implements OnApplicationBootstrap, OnModuleDes
         const page = await this.complaints.pendingDeadlines(this.dataSource.manager, after, PAGE);
         if (page.length === 0) break;
         const now = new Date();
-        await this.timers.schedule(
+        await this.timers.scheduleMissing(
           page.flatMap((deadline) => timersFor(deadline, now)),
           now,
         );
@@ -93,7 +93,7 @@ export class SlaReconcilerService implements OnApplicationBootstrap, OnModuleDes
         data: { escalationId: row.id, complaintId: row.complaint_id, at: level1AcknowledgementDueAt(row.created_at, acknowledgeWithinMs).toISOString() },
       }),
     );
-    await this.timers.schedule(jobs, new Date());
+    await this.timers.scheduleMissing(jobs, new Date());
     return jobs.length;
   }
 }

@@ -19,8 +19,12 @@ export class TimerHandlers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.timers.handle('sla-deadline', (data) => this.notifier.fire(data));
-    this.timers.handle('escalation-unacknowledged', (data) => this.escalateUnacknowledged(data.complaintId));
+    this.timers.handle('sla-deadline', (timers) => this.notifier.fire(timers));
+    this.timers.handle('escalation-unacknowledged', async (timers) => {
+      const outcomes: TimerOutcome[] = [];
+      for (const timer of timers) outcomes.push(await this.escalateUnacknowledged(timer.complaintId));
+      return outcomes;
+    });
   }
 
   /** A level-1 escalation nobody acknowledged in time climbs to operations (re-checked: the timer may be stale). */
