@@ -229,8 +229,9 @@ export class MessageConsumer<T> {
       if (rebalancing !== null) break;
     }
     await flush();
-    // kafkajs rejoins the group when eachBatch throws its rebalance error.
-    if (rebalancing !== null) throw rebalancing;
+    // kafkajs rejoins the group when eachBatch throws its rebalance error; a consumer that is stopping
+    // must not rejoin (it would reconnect while disconnecting), so it only ends the batch.
+    if (rebalancing !== null && isRunning()) throw rebalancing;
   }
 
   private async decode(source: SourceMessage): Promise<DecodeResult<T>> {
