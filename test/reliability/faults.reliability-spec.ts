@@ -5,6 +5,7 @@ import type { TopicKey } from '@app/contracts';
 import { KafkaProducer, OutboxRelayService } from '@app/messaging';
 import { expectEventually } from '@app/testing/eventually';
 import { kafkaControl } from '@app/testing/infrastructure';
+import { ProcessDeployment } from '@app/testing/process-deployment';
 import { recordScenario } from '@app/testing/reliability-report';
 import { ServiceHarness } from '@app/testing/service-harness';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +13,6 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { MixedTraffic, type TrafficResult } from './faults/mixed-traffic';
 import { analyticsCaughtUp, settleAndCount, type Outcome, type Schemas } from './faults/outcome-check';
-import { ProcessDeployment } from './faults/process-deployment';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 

@@ -14,10 +14,23 @@ export interface RunningService {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Whether anything answers HTTP at `url`. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/health`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts a built service (make build) as its own process, as `make up` does, and waits until it is ready. */
 export async function startService(name: ServiceName, port: number, env: Record<string, string> = {}): Promise<RunningService> {
   const entry = path.join(REPO_ROOT, 'dist/apps', name, 'src/main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run make build first`);
+  const url = `http://127.0.0.1:${port}`;
+  // A service left running by an interrupted run would answer in the new one's place, on other topics.
+  if (await answers(url)) throw new Error(`${name}: port ${port} is already taken, perhaps by a service an interrupted run left behind`);
   const child = spawn(process.execPath, [entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'test', HTTP_PORT: String(port), LOG_PRETTY: 'false', ...env },
@@ -29,13 +42,12 @@ export async function startService(name: ServiceName, port: number, env: Record<
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const url = `http://127.0.0.1:${port}`;
   try {
     await expectEventually(
       async () => {
         if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
         const response = await fetch(`${url}/ready`);
-        expect(response.status).toBe(200);
+        if (response.status !== 200) throw new Error(`${name} answered /ready with ${response.status}`);
       },
       { timeoutMs: 40_000, intervalMs: 200 },
     );

@@ -1,25 +1,33 @@
 import { TestTokens } from '@app/auth/testing';
-import { loadConfig, type ServiceName } from '@app/config';
+import { loadConfig, type AppConfig, type ServiceName } from '@app/config';
 import { Topics, type TopicKey } from '@app/contracts';
 import { createDataSource, dropSchema } from '@app/persistence';
-import { testKafka, uniqueName } from '@app/testing/infrastructure';
-import { startService, type RunningService } from '@app/testing/service-process';
 import { Queue } from 'bullmq';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { migrateService } from '../../../scripts/migrate';
-import { connectionFor } from '../../../apps/workflow/src/timers/timer-queue.service';
+import { connectionFor } from '../../apps/workflow/src/timers/timer-queue.service';
+import { migrateService } from '../../scripts/migrate';
+import { testKafka, uniqueName } from './infrastructure';
+import { startService, type RunningService } from './service-process';
 
 const PORTS: Record<ServiceName, number> = { intake: 13101, workflow: 13102, analytics: 13103 };
+const ALL_SERVICES: readonly ServiceName[] = ['intake', 'workflow', 'analytics'];
+
+export interface ProcessDeploymentOptions {
+  /** The services to migrate and run, in this order; all three when not given. */
+  readonly services?: readonly ServiceName[];
+}
 
 /**
- * The three built services as processes (as `make up` runs them), isolated by a topic prefix, schemas,
- * consumer groups and queues of their own, so a test can SIGKILL one mid-batch and start it again.
+ * The built services as processes (as `make up` runs them), isolated by a topic prefix, schemas,
+ * consumer groups and queues of their own, so a test can SIGKILL one mid-batch and start it again,
+ * and a benchmark measures the services with event loops of their own, not sharing its load generator's.
  */
 export class ProcessDeployment {
   readonly kafka: Kafka = testKafka();
   readonly admin: Admin = this.kafka.admin();
   readonly running = new Map<ServiceName, RunningService>();
+  readonly services: readonly ServiceName[];
   private readonly id = uniqueName('p').toLowerCase();
   readonly env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -33,24 +41,44 @@ export class ProcessDeployment {
   topics!: Record<TopicKey, string>;
   tokens!: TestTokens;
 
-  constructor(extraEnv: Record<string, string> = {}) {
+  constructor(extraEnv: Record<string, string> = {}, options: ProcessDeploymentOptions = {}) {
     Object.assign(this.env, extraEnv);
+    this.services = options.services ?? ALL_SERVICES;
   }
+  /** Its search path is intake's schema; other services' tables are named with theirs. */
   dataSource!: DataSource;
 
   schema(service: ServiceName): string {
     return `${this.id}_${service}`;
   }
 
+  /** Workflow's BullMQ queues, for observing or cleaning up its timers and deliveries from outside. */
+  get timerQueue(): string {
+    return this.env['WORKFLOW_TIMER_QUEUE'] as string;
+  }
+
+  get webhookQueue(): string {
+    return this.env['WORKFLOW_WEBHOOK_QUEUE'] as string;
+  }
+
   private envOf(service: ServiceName): Record<string, string> {
     return { ...this.env, DB_SCHEMA: this.schema(service) };
+  }
+
+  /** The configuration a service's process reads from the environment it is given. */
+  config(service: ServiceName): AppConfig {
+    return loadConfig(service, { ...process.env, ...this.envOf(service) });
   }
 
   url(service: ServiceName): string {
     return `http://127.0.0.1:${PORTS[service]}`;
   }
 
-  async start(): Promise<this> {
+  /**
+   * Topics, the services' schemas and a connection to the database, but no service yet: a caller can
+   * put rows in place that a service is to find when it starts.
+   */
+  async prepare(): Promise<this> {
     await this.admin.connect();
     const keys: TopicKey[] = ['hotline', 'email', 'instore', 'events', 'deadLetter'];
     this.topics = Object.fromEntries(keys.map((key) => [key, `${this.id}.${Topics[key].name}`])) as Record<TopicKey, string>;
@@ -58,14 +86,17 @@ export class ProcessDeployment {
       topics: keys.map((key) => ({ topic: this.topics[key], numPartitions: key === 'deadLetter' ? 1 : 3, replicationFactor: 1 })),
       waitForLeaders: true,
     });
-    const config = loadConfig('intake', { ...process.env, ...this.envOf('intake') });
+    const config = this.config('intake');
     this.tokens = new TestTokens(config);
     this.dataSource = createDataSource({ url: config.database.url, schema: this.schema('intake'), poolSize: 4 });
     await this.dataSource.initialize();
-    for (const service of ['intake', 'workflow', 'analytics'] as const) {
-      await migrateService(service, { ...process.env, ...this.envOf(service) });
-      await this.startService(service);
-    }
+    for (const service of this.services) await migrateService(service, { ...process.env, ...this.envOf(service) });
+    return this;
+  }
+
+  async start(): Promise<this> {
+    await this.prepare();
+    for (const service of this.services) await this.startService(service);
     return this;
   }
 
@@ -83,20 +114,24 @@ export class ProcessDeployment {
     this.running.delete(service);
   }
 
+  /** Also after a start that failed part way: whatever was started is stopped, whatever was made is removed. */
   async stop(): Promise<void> {
     await Promise.all([...this.running.values()].map((service) => service.stop()));
-    for (const service of ['intake', 'workflow', 'analytics'] as const) {
-      await dropSchema(this.dataSource, this.schema(service));
-      for (const suffix of ['_projection', '_projection_shadow']) await this.dataSource.query(`DROP SCHEMA IF EXISTS "${this.schema(service)}${suffix}" CASCADE`);
+    this.running.clear();
+    if (this.dataSource?.isInitialized === true) {
+      for (const service of this.services) {
+        await dropSchema(this.dataSource, this.schema(service));
+        for (const suffix of ['_projection', '_projection_shadow']) await this.dataSource.query(`DROP SCHEMA IF EXISTS "${this.schema(service)}${suffix}" CASCADE`);
+      }
+      await this.dataSource.destroy();
     }
-    await this.dataSource.destroy();
     const redisUrl = loadConfig('workflow', process.env).redis.url;
-    for (const name of [this.env['WORKFLOW_TIMER_QUEUE'], this.env['WORKFLOW_WEBHOOK_QUEUE']] as string[]) {
+    for (const name of [this.timerQueue, this.webhookQueue]) {
       const queue = new Queue(name, { connection: connectionFor(redisUrl, false) });
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
     }
-    await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+    if (this.topics !== undefined) await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
     await this.admin.disconnect();
   }
 }
