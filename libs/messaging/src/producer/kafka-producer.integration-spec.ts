@@ -58,4 +58,19 @@ describe('KafkaProducer on the real broker', () => {
       ...Array.from({ length: 20 }, (_, index) => `after-${index}`),
     ]);
   });
+
+  it('does not reopen a producer that was disconnected: a later send fails until connect is called', async () => {
+    const topic = await topicOf('closed');
+    const closing = new KafkaProducer(kafka);
+    await closing.send(topic, [{ key: 'k', value: 'before' }]);
+    await closing.disconnect();
+
+    await expect(closing.send(topic, [{ key: 'k', value: 'after' }])).rejects.toThrow('disconnected');
+    await closing.connect();
+    await closing.send(topic, [{ key: 'k', value: 'reconnected' }]);
+    await closing.disconnect();
+
+    const delivered = await readMessages(kafka, topic, 2);
+    expect(delivered.map((message) => message.value?.toString())).toEqual(['before', 'reconnected']);
+  });
 });

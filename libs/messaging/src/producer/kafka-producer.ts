@@ -41,6 +41,8 @@ export class KafkaProducer {
   private connected: Promise<void> | null = null;
   private readonly queue: PendingSend[] = [];
   private flushing = false;
+  /** Set by disconnect, cleared by connect: sends do not reopen a producer that was closed. */
+  private closed = false;
 
   constructor(kafka: Kafka) {
     this.producer = kafka.producer({
@@ -55,6 +57,11 @@ export class KafkaProducer {
   }
 
   async connect(): Promise<void> {
+    this.closed = false;
+    await this.open();
+  }
+
+  private async open(): Promise<void> {
     this.connected ??= this.producer.connect().catch((error: unknown) => {
       this.connected = null;
       throw error;
@@ -80,7 +87,9 @@ export class KafkaProducer {
   }
 
   async disconnect(): Promise<void> {
+    this.closed = true;
     this.connected = null;
+    for (const pending of this.queue.splice(0)) pending.reject(new Error('the producer was disconnected before this send'));
     await this.producer.disconnect();
   }
 
@@ -124,7 +133,8 @@ export class KafkaProducer {
   }
 
   private async sendNow(group: readonly PendingSend[]): Promise<void> {
-    await this.connect();
+    if (this.closed) throw new Error('the producer was disconnected before this send');
+    await this.open();
     await this.producer.sendBatch({
       topicMessages: mergeByTopic(group),
       acks: -1,
