@@ -1,5 +1,5 @@
-import type { Kafka } from 'kafkajs';
 import { uniqueName } from '@app/testing/infrastructure';
+import type { ConsumerRunConfig, Kafka } from 'kafkajs';
 import { pollUntil } from './poll';
 
 export interface Consumption {
@@ -10,26 +10,43 @@ export interface Consumption {
   readonly read: number;
 }
 
-/** A kafkajs consumer that does nothing with the messages: what the broker and the client allow. */
-export async function rawConsumption(kafka: Kafka, topics: readonly string[], total: number, concurrency: number, timeoutMs: number): Promise<Consumption> {
-  const groupId = uniqueName('bench-raw');
+/** What a measured consumer's handlers report: a batch begun, and messages done with. */
+export interface ConsumptionClock {
+  begin(): void;
+  done(messages: number): void;
+}
+
+/**
+ * Runs a consumer of its own group over `topics` from the beginning until `total` messages were
+ * handled (or the time is up), timing it; the group is deleted afterwards.
+ */
+export async function timedConsumption(
+  kafka: Kafka,
+  topics: readonly string[],
+  total: number,
+  options: { readonly concurrency: number; readonly timeoutMs: number; readonly prefix: string },
+  handlers: (clock: ConsumptionClock) => Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch'>,
+): Promise<Consumption> {
+  const groupId = uniqueName(options.prefix);
   const consumer = kafka.consumer({ groupId });
   let read = 0;
   let firstAt = 0;
   let lastAt = 0;
+  const clock: ConsumptionClock = {
+    begin: () => {
+      if (firstAt === 0) firstAt = Date.now();
+    },
+    done: (messages) => {
+      read += messages;
+      lastAt = Date.now();
+    },
+  };
   const started = Date.now();
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    await consumer.run({
-      partitionsConsumedConcurrently: concurrency,
-      eachMessage: async () => {
-        lastAt = Date.now();
-        if (read === 0) firstAt = lastAt;
-        read += 1;
-      },
-    });
-    await pollUntil(async () => read >= total, { timeoutMs, intervalMs: 20 });
+    await consumer.run({ partitionsConsumedConcurrently: options.concurrency, ...handlers(clock) });
+    await pollUntil(async () => read >= total, { timeoutMs: options.timeoutMs, intervalMs: 20 });
   } finally {
     await consumer.disconnect();
     const admin = kafka.admin();
@@ -38,4 +55,14 @@ export async function rawConsumption(kafka: Kafka, topics: readonly string[], to
     await admin.disconnect();
   }
   return { wallMs: lastAt - started, steadyMs: Math.max(1, lastAt - firstAt), read };
+}
+
+/** A kafkajs consumer that does nothing with the messages: what the broker and the client allow. */
+export function rawConsumption(kafka: Kafka, topics: readonly string[], total: number, concurrency: number, timeoutMs: number): Promise<Consumption> {
+  return timedConsumption(kafka, topics, total, { concurrency, timeoutMs, prefix: 'bench-raw' }, (clock) => ({
+    eachMessage: async () => {
+      clock.begin();
+      clock.done(1);
+    },
+  }));
 }

@@ -1,5 +1,6 @@
 import { createEvent, type EventEnvelope, type EventType, type PayloadOf } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
+import { mulberry32 } from '../../scripts/simulator/traffic-generator';
 import { complaintReceivedPayload } from './event-factories';
 
 const MINUTE = 60_000;
@@ -11,17 +12,8 @@ const STORES = ['S001', 'S002', 'S003', 'S004', 'S005', null] as const;
 /** A number in [0, 1): Math.random, or a seeded generator where a test must be reproducible. */
 export type Random = () => number;
 
-/** mulberry32: a small seeded generator, enough to make random event streams reproducible. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (the simulator's mulberry32), so random event streams are reproducible. */
+export const seededRandom: (seed: number) => Random = mulberry32;
 
 function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
