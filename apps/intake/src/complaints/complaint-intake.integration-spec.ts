@@ -1,5 +1,6 @@
 import { declaredTopicNames } from '@app/messaging';
 import { hotlineCall, ukMobile } from '@app/testing/channel-factories';
+import { expectEventually } from '@app/testing/eventually';
 import { createTestDatabase } from '@app/testing/infrastructure';
 import type { DataSource } from 'typeorm';
 import { hotlineCallToCommand } from '../channels/channel-command.mapper';
@@ -97,7 +98,12 @@ describe('ComplaintIntakeService.registerMany on PostgreSQL', () => {
       ]);
       const run = intake.registerMany([other, contested]);
       // The run waits on the rival's uncommitted identity, then finds it taken.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expectEventually(async () => {
+        const waiting = (await dataSource.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO customer_identities%'`,
+        )) as Array<{ n: number }>;
+        expect(waiting[0]?.n).toBeGreaterThan(0);
+      });
       await rival.commitTransaction();
       await expect(run).rejects.toBeInstanceOf(RunConflictError);
     } finally {

@@ -298,11 +298,13 @@ describe('MessageConsumer on the real broker', () => {
     it('retries the whole run while the infrastructure is down, without splitting it', async () => {
       const events = Array.from({ length: 5 }, () => complaintReceivedEvent());
       let databaseUp = false;
+      let refused = 0;
       const runs: string[][] = [];
       const single: string[] = [];
       await startConsumer({
         handle: async (value) => void single.push(value.id),
         handleBatch: async (items) => {
+          if (!databaseUp) refused += 1;
           if (!databaseUp) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
           runs.push(items.map((item) => item.value.id));
         },
@@ -312,7 +314,8 @@ describe('MessageConsumer on the real broker', () => {
         topic,
         events.map((event) => ({ key: 'one-partition', value: encodeEvent(event) })),
       );
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Refused twice: the run was retried whole, not split.
+      await expectEventually(() => expect(refused).toBeGreaterThanOrEqual(2));
       databaseUp = true;
 
       await expectEventually(() => expect(runs.flat()).toEqual(events.map((event) => event.id)));
