@@ -386,6 +386,17 @@ describe('intake on the real stack', () => {
         const stored = await http().get(`/complaints/${complaintId}`).set('Authorization', as()).expect(200);
         expect(stored.body).toMatchObject({ status: 'waiting_customer', ownerId: 'agent-third' });
       });
+
+      // Out of order within one run: the later change wins, as applying them one by one would give.
+      const change = (toOwnerId: string, to: string, at: string) => [
+        workflowEvent('complaint.ownership_changed', { kind: 'reassigned', fromOwnerId: 'agent-third', toOwnerId, actorId: 'ops-1', reason: 'rota', at }),
+        workflowEvent('complaint.state_changed', { from: 'waiting_customer', to, action: 'resume', actorId: 'ops-1', at }),
+      ];
+      await publishEvents([...change('agent-fourth', 'in_progress', '2026-11-23T10:09:00.000Z'), ...change('agent-fifth', 'resolved', '2026-11-23T10:08:00.000Z')]);
+      await expectEventually(async () => {
+        const stored = await http().get(`/complaints/${complaintId}`).set('Authorization', as()).expect(200);
+        expect(stored.body).toMatchObject({ status: 'in_progress', ownerId: 'agent-fourth' });
+      });
     });
   });
 });

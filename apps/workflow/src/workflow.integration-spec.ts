@@ -396,6 +396,50 @@ describe('workflow on the real stack', () => {
     });
   });
 
+  describe('opening a run of complaints', () => {
+    it('opens each complaint once, as one at a time would: a redelivered event and a second announcement change nothing', async () => {
+      const critical = complaintReceivedEvent({ ...hotlineComplaint('agent-run-1'), severity: 'critical' });
+      const unowned = complaintReceivedEvent(emailComplaint({ severity: 'low' }));
+      const again = complaintReceivedEvent({ ...unowned.payload, firstResponderId: 'agent-run-2' });
+      // One request: same-key events share a partition, so each complaint's events arrive in one run.
+      await producer.send(
+        topics.events,
+        [critical, unowned, critical, again].map((event) => ({ key: eventKey(event), value: encodeEvent(event) })),
+      );
+      await opened(critical.payload.complaintId);
+      await opened(unowned.payload.complaintId);
+      // Unacknowledged, the critical complaint climbs to level 2 later on: only level 1 is of its opening.
+      const level1 = () => eventsOf('complaint.escalated', critical.payload.complaintId).filter((entry) => entry.event.payload.level === 1);
+      await expectEventually(async () => expect(level1()).toHaveLength(1));
+
+      const ids = [critical.payload.complaintId, unowned.payload.complaintId];
+      const count = async (sql: string) => ((await db().query(sql, [ids])) as Array<{ id: string; n: number }>).map((row) => [row.id, row.n]);
+      expect(await count('SELECT complaint_id AS id, count(*)::int AS n FROM escalations WHERE complaint_id = ANY($1::uuid[]) AND level = 1 GROUP BY 1')).toEqual([
+        [critical.payload.complaintId, 1],
+      ]);
+      const history = (await db().query('SELECT complaint_id, kind, actor FROM complaint_history WHERE complaint_id = ANY($1::uuid[]) ORDER BY id', [ids])) as Array<{
+        complaint_id: string;
+        kind: string;
+        actor: string | null;
+      }>;
+      expect(history.filter((row) => row.kind === 'ownership.assigned')).toEqual([
+        { complaint_id: critical.payload.complaintId, kind: 'ownership.assigned', actor: 'agent-run-1' },
+      ]);
+      const [owners] = (await db().query('SELECT array_agg(owner_id ORDER BY owner_id NULLS LAST) AS owners FROM complaints WHERE id = ANY($1::uuid[])', [ids])) as Array<{
+        owners: Array<string | null>;
+      }>;
+      expect(owners?.owners).toEqual(['agent-run-1', null]);
+      const jobs = await redis.keys(`bull:${queueName}:sla-${unowned.payload.complaintId}-*`);
+      expect(jobs.filter((key) => /-v\d+$/.test(key)).length).toBeGreaterThanOrEqual(2);
+      expect(eventsOf('complaint.ownership_changed', critical.payload.complaintId)).toHaveLength(1);
+      expect(eventsOf('complaint.ownership_changed', unowned.payload.complaintId)).toHaveLength(0);
+      const [alerts] = (await db().query(`SELECT count(*)::int AS n FROM alerts WHERE kind = 'complaint.escalated' AND detail->>'level' = '1' AND complaint_id = ANY($1::uuid[])`, [ids])) as Array<{
+        n: number;
+      }>;
+      expect(alerts?.n).toBe(1);
+    });
+  });
+
   describe('escalation to store managers', () => {
     it('shows a manager only the escalations of their stores, and climbs to operations when nobody acknowledges', async () => {
       const managerA = storeManagerPrincipal({ storeIds: ['S-A'] });

@@ -74,6 +74,14 @@ const COMPLAINT_COLUMNS = `id, reference, dedup_key, channel, external_ref, cust
   first_responded_at, received_at, locale, status, owner_id, attachments, created_at`;
 
 /** Intake's tables, in SQL: every method runs in the caller's transaction (or manager). */
+/** A change workflow announced to a complaint's lifecycle state or owner, as intake follows it. */
+export interface WorkflowChange {
+  readonly complaintId: string;
+  readonly field: 'status' | 'owner_id';
+  readonly value: string;
+  readonly at: Date;
+}
+
 @Injectable()
 export class ComplaintRepository {
   /**
@@ -208,21 +216,30 @@ export class ComplaintRepository {
     return new Set(rows.map((row) => row.dedup_key));
   }
 
-  /** Follows workflow's lifecycle: applies a state change unless a later one is already applied. */
-  async applyStatus(manager: EntityManager, complaintId: string, status: string, at: Date): Promise<void> {
-    await manager.query(
-      `UPDATE complaints SET status = $2, status_changed_at = $3
-       WHERE id = $1 AND (status_changed_at IS NULL OR status_changed_at <= $3)`,
-      [complaintId, status, at],
-    );
+  /**
+   * Follows workflow's lifecycle and ownership for a run of its changes, with the outcome of applying
+   * them one by one: a change applies unless a later one is already applied, so per complaint and field
+   * the latest change wins (the last of equal instants). One statement per field.
+   */
+  async applyWorkflowChanges(manager: EntityManager, changes: readonly WorkflowChange[]): Promise<void> {
+    await this.followLatest(manager, 'status', changes.filter((change) => change.field === 'status'));
+    await this.followLatest(manager, 'owner_id', changes.filter((change) => change.field === 'owner_id'));
   }
 
-  /** Follows workflow's ownership: applies an owner change unless a later one is already applied. */
-  async applyOwner(manager: EntityManager, complaintId: string, ownerId: string, at: Date): Promise<void> {
+  private async followLatest(manager: EntityManager, field: WorkflowChange['field'], changes: readonly WorkflowChange[]): Promise<void> {
+    const latest = new Map<string, WorkflowChange>();
+    for (const change of changes) {
+      const before = latest.get(change.complaintId);
+      if (before === undefined || before.at.getTime() <= change.at.getTime()) latest.set(change.complaintId, change);
+    }
+    if (latest.size === 0) return;
+    const changedAt = field === 'status' ? 'status_changed_at' : 'owner_changed_at';
+    const chosen = [...latest.values()];
     await manager.query(
-      `UPDATE complaints SET owner_id = $2, owner_changed_at = $3
-       WHERE id = $1 AND (owner_changed_at IS NULL OR owner_changed_at <= $3)`,
-      [complaintId, ownerId, at],
+      `UPDATE complaints c SET ${field} = u.value, ${changedAt} = u.at
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, value, at)
+       WHERE c.id = u.id AND (c.${changedAt} IS NULL OR c.${changedAt} <= u.at)`,
+      [chosen.map((change) => change.complaintId), chosen.map((change) => change.value), chosen.map((change) => change.at)],
     );
   }
 

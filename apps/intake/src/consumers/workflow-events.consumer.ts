@@ -2,9 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeEvent, type AnyEvent } from '@app/contracts';
 import { ConsumerFactory, ManagedConsumer, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ComplaintRepository } from '../complaints/complaint.repository';
+import { ComplaintRepository, type WorkflowChange } from '../complaints/complaint.repository';
 
 const FOLLOWED = new Set<string>(['complaint.state_changed', 'complaint.ownership_changed']);
+
+function workflowChange(event: AnyEvent): WorkflowChange[] {
+  if (event.type === 'complaint.state_changed') return [{ complaintId: event.payload.complaintId, field: 'status', value: event.payload.to, at: new Date(event.payload.at) }];
+  if (event.type === 'complaint.ownership_changed') {
+    return [{ complaintId: event.payload.complaintId, field: 'owner_id', value: event.payload.toOwnerId, at: new Date(event.payload.at) }];
+  }
+  return [];
+}
 
 /**
  * Keeps intake's complaint list current with workflow: the lifecycle state behind `status=` and the
@@ -17,13 +25,7 @@ export class WorkflowEventsConsumer extends ManagedConsumer<AnyEvent> {
 
   constructor(factory: ConsumerFactory, dataSource: DataSource, complaints: ComplaintRepository, @Inject(TOPIC_NAMES) topics: TopicNames) {
     super();
-    const follow = async (manager: EntityManager, event: AnyEvent) => {
-      if (event.type === 'complaint.state_changed') {
-        await complaints.applyStatus(manager, event.payload.complaintId, event.payload.to, new Date(event.payload.at));
-      } else if (event.type === 'complaint.ownership_changed') {
-        await complaints.applyOwner(manager, event.payload.complaintId, event.payload.toOwnerId, new Date(event.payload.at));
-      }
-    };
+    const follow = (manager: EntityManager, events: readonly AnyEvent[]) => complaints.applyWorkflowChanges(manager, events.flatMap(workflowChange));
     this.consumer = factory.create<AnyEvent>('workflow-events', {
       topics: [topics.events],
       // Most of the topic is other news (intake's own complaint.received among it): not even decoded.
@@ -32,11 +34,8 @@ export class WorkflowEventsConsumer extends ManagedConsumer<AnyEvent> {
         return type !== undefined && !FOLLOWED.has(type);
       },
       decode: (message) => decodeEvent(message.value),
-      handle: (event) => follow(dataSource.manager, event),
-      handleBatch: (items) =>
-        dataSource.transaction(async (manager) => {
-          for (const { value } of items) await follow(manager, value);
-        }),
+      handle: (event) => follow(dataSource.manager, [event]),
+      handleBatch: (items) => dataSource.transaction((manager) => follow(manager, items.map((item) => item.value))),
     });
   }
 }

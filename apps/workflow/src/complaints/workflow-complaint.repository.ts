@@ -25,6 +25,8 @@ export interface WorkflowComplaintRow {
   version: number;
 }
 
+export type NewWorkflowComplaint = Omit<WorkflowComplaintRow, 'resolved_at' | 'closed_at' | 'reopen_count' | 'escalation_level' | 'resolution' | 'version'>;
+
 export interface DeadlineRow {
   complaint_id: string;
   kind: DeadlineKindName;
@@ -41,6 +43,14 @@ export interface DeadlineRow {
   breached_at: Date | null;
   version: number;
   pauses: Array<{ from: string; to: string }>;
+}
+
+export interface HistoryEntry {
+  readonly complaintId: string;
+  readonly kind: string;
+  readonly actor: string | null;
+  readonly detail: Record<string, unknown>;
+  readonly at: Date;
 }
 
 /** A stored deadline: the domain's clock, its calendar, its cycle and when it warns. */
@@ -80,28 +90,34 @@ const DEADLINE_COLUMNS = `complaint_id, kind, cycle, calendar, target_ms, starte
 /** Workflow's tables, in SQL; every method runs in the caller's transaction (or manager). */
 @Injectable()
 export class WorkflowComplaintRepository {
-  async insert(
-    manager: EntityManager,
-    complaint: Omit<WorkflowComplaintRow, 'resolved_at' | 'closed_at' | 'reopen_count' | 'escalation_level' | 'resolution' | 'version'>,
-  ): Promise<boolean> {
+  async insert(manager: EntityManager, complaint: NewWorkflowComplaint): Promise<boolean> {
+    return (await this.insertMany(manager, [complaint])).has(complaint.id);
+  }
+
+  /** Inserts complaints not stored yet, in one statement; returns the ids it inserted. */
+  async insertMany(manager: EntityManager, complaints: readonly NewWorkflowComplaint[]): Promise<ReadonlySet<string>> {
+    if (complaints.length === 0) return new Set();
+    const column = <K extends keyof NewWorkflowComplaint>(key: K) => complaints.map((complaint) => complaint[key]);
     const rows = (await manager.query(
       `INSERT INTO complaints (id, reference, channel, store_id, category, severity, customer_id, state, owner_id, received_at, first_responded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id`,
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[],
+         $10::timestamptz[], $11::timestamptz[])
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
-        complaint.id,
-        complaint.reference,
-        complaint.channel,
-        complaint.store_id,
-        complaint.category,
-        complaint.severity,
-        complaint.customer_id,
-        complaint.state,
-        complaint.owner_id,
-        complaint.received_at,
-        complaint.first_responded_at,
+        column('id'),
+        column('reference'),
+        column('channel'),
+        column('store_id'),
+        column('category'),
+        column('severity'),
+        column('customer_id'),
+        column('state'),
+        column('owner_id'),
+        column('received_at'),
+        column('first_responded_at'),
       ],
-    )) as unknown[];
-    return rows.length === 1;
+    )) as Array<{ id: string }>;
+    return new Set(rows.map((row) => row.id));
   }
 
   async find(manager: EntityManager, id: string, forUpdate = false): Promise<WorkflowComplaintRow | null> {
@@ -155,11 +171,18 @@ export class WorkflowComplaintRepository {
 
   /** Writes a deadline's whole state; a new cycle (after a reopen) clears its notifications. */
   async saveDeadline(manager: EntityManager, deadline: StoredDeadline): Promise<void> {
-    const { clock } = deadline;
+    await this.saveDeadlines(manager, [deadline]);
+  }
+
+  /** `saveDeadline` for several deadlines in one statement; each (complaint, kind) at most once. */
+  async saveDeadlines(manager: EntityManager, deadlines: readonly StoredDeadline[]): Promise<void> {
+    if (deadlines.length === 0) return;
+    const column = <T>(value: (deadline: StoredDeadline) => T) => deadlines.map(value);
     await manager.query(
       `INSERT INTO sla_deadlines (complaint_id, kind, cycle, calendar, target_ms, started_at, consumed_ms, paused_at, due_at, warn_at, met_at,
          version, pauses)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::jsonb[], $5::bigint[], $6::timestamptz[], $7::bigint[], $8::timestamptz[],
+         $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::int[], $13::jsonb[])
        ON CONFLICT (complaint_id, kind) DO UPDATE SET
          warned_at = CASE WHEN sla_deadlines.cycle <> EXCLUDED.cycle THEN NULL ELSE sla_deadlines.warned_at END,
          breached_at = CASE WHEN sla_deadlines.cycle <> EXCLUDED.cycle THEN NULL ELSE sla_deadlines.breached_at END,
@@ -167,19 +190,19 @@ export class WorkflowComplaintRepository {
          consumed_ms = EXCLUDED.consumed_ms, paused_at = EXCLUDED.paused_at, due_at = EXCLUDED.due_at, warn_at = EXCLUDED.warn_at,
          met_at = EXCLUDED.met_at, version = EXCLUDED.version, pauses = EXCLUDED.pauses`,
       [
-        deadline.complaintId,
-        clock.kind,
-        deadline.cycle,
-        JSON.stringify(deadline.calendar),
-        clock.targetMs,
-        clock.startedAt,
-        clock.consumedBusinessMs,
-        clock.pausedAt,
-        clock.dueAt,
-        deadline.warnAt,
-        clock.metAt,
-        clock.version,
-        JSON.stringify(clock.pauses.map((pause) => ({ from: pause.from.toISOString(), to: pause.to.toISOString() }))),
+        column((deadline) => deadline.complaintId),
+        column((deadline) => deadline.clock.kind),
+        column((deadline) => deadline.cycle),
+        column((deadline) => JSON.stringify(deadline.calendar)),
+        column((deadline) => deadline.clock.targetMs),
+        column((deadline) => deadline.clock.startedAt),
+        column((deadline) => deadline.clock.consumedBusinessMs),
+        column((deadline) => deadline.clock.pausedAt),
+        column((deadline) => deadline.clock.dueAt),
+        column((deadline) => deadline.warnAt),
+        column((deadline) => deadline.clock.metAt),
+        column((deadline) => deadline.clock.version),
+        column((deadline) => JSON.stringify(deadline.clock.pauses.map((pause) => ({ from: pause.from.toISOString(), to: pause.to.toISOString() })))),
       ],
     );
   }
@@ -236,28 +259,31 @@ export class WorkflowComplaintRepository {
     entries: ReadonlyArray<{ complaintId: string; kind: string; actor: string | null; detail: Record<string, unknown> }>,
     at: Date,
   ): Promise<void> {
+    await this.historyEntries(
+      manager,
+      entries.map((entry) => ({ ...entry, at })),
+    );
+  }
+
+  /** History entries, each at its own instant, in the given order, in one statement. */
+  async historyEntries(manager: EntityManager, entries: readonly HistoryEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await manager.query(
       `INSERT INTO complaint_history (complaint_id, at, kind, actor, detail)
-       SELECT h.complaint_id, $5, h.kind, h.actor, h.detail
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS h(complaint_id, kind, actor, detail)`,
+       SELECT h.complaint_id, h.at, h.kind, h.actor, h.detail
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS h(complaint_id, at, kind, actor, detail, n)
+       ORDER BY h.n`,
       [
         entries.map((entry) => entry.complaintId),
+        entries.map((entry) => entry.at),
         entries.map((entry) => entry.kind),
         entries.map((entry) => entry.actor),
         entries.map((entry) => JSON.stringify(entry.detail)),
-        at,
       ],
     );
   }
 
   async history(manager: EntityManager, complaintId: string, kind: string, actor: string | null, detail: Record<string, unknown>, at: Date): Promise<void> {
-    await manager.query('INSERT INTO complaint_history (complaint_id, at, kind, actor, detail) VALUES ($1, $2, $3, $4, $5::jsonb)', [
-      complaintId,
-      at,
-      kind,
-      actor,
-      JSON.stringify(detail),
-    ]);
+    await this.historyEntries(manager, [{ complaintId, kind, actor, detail, at }]);
   }
 }

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createEvent, decodeEvent, type AnyEvent } from '@app/contracts';
-import { assignAtIntake, meetClock } from '@app/domain';
-import { appendToOutbox, applyOnce, ConsumerFactory, ManagedConsumer, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
+import { ALWAYS_OPEN, assignAtIntake, meetClock, type DeadlineKind } from '@app/domain';
+import { appendToOutbox, claimUnprocessed, ConsumerFactory, ManagedConsumer, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AlertsRepository } from '../alerts/alerts.repository';
-import { WorkflowComplaintRepository } from '../complaints/workflow-complaint.repository';
+import { WorkflowComplaintRepository, type HistoryEntry } from '../complaints/workflow-complaint.repository';
 import { EscalationService } from '../escalations/escalation.service';
 import { SlaPolicyService, timersOf } from '../sla/sla-policy.service';
 import type { TimerJob } from '../timers/timer-jobs';
@@ -55,40 +55,47 @@ export class ComplaintEventsConsumer extends ManagedConsumer<AnyEvent> {
     if (received.length === 0) return;
     const now = new Date();
     const timers = await this.dataSource.transaction(async (manager) => {
-      const all: TimerJob[] = [];
+      const unprocessed = await claimUnprocessed(manager, CONSUMER, received.map((event) => event.id));
+      // The first event of each complaint opens it; a redelivered event or a second one for the same complaint does nothing.
+      const first = new Map<string, Received>();
       for (const event of received) {
-        const applied = await applyOnce(manager, CONSUMER, event.id, (tx) => this.open(tx, event, now));
-        if (applied.applied) all.push(...applied.result);
+        if (unprocessed.has(event.id) && !first.has(event.payload.complaintId)) first.set(event.payload.complaintId, event);
       }
-      return all;
+      return this.open(manager, [...first.values()], now);
     });
     await this.timers.schedule(timers, now);
   }
 
-  private async open(manager: EntityManager, event: Received, now: Date): Promise<TimerJob[]> {
-    const payload = event.payload;
-    const receivedAt = new Date(payload.receivedAt);
-    const firstRespondedAt = payload.firstRespondedAt === null ? null : new Date(payload.firstRespondedAt);
-    const inserted = await this.complaints.insert(manager, {
-      id: payload.complaintId,
-      reference: payload.reference,
-      channel: payload.channel,
-      store_id: payload.storeId,
-      category: payload.category,
-      severity: payload.severity,
-      customer_id: payload.customerId,
-      // The hotline agent and the in-store staff member respond while taking the complaint.
-      state: firstRespondedAt === null ? 'new' : 'acknowledged',
-      owner_id: payload.firstResponderId,
-      received_at: receivedAt,
-      first_responded_at: firstRespondedAt,
-    });
-    if (!inserted) return [];
+  /** Opens the complaints not opened yet, a few statements for the whole run; returns the timers to schedule. */
+  private async open(manager: EntityManager, events: readonly Received[], now: Date): Promise<TimerJob[]> {
+    if (events.length === 0) return [];
+    const inserted = await this.complaints.insertMany(
+      manager,
+      events.map(({ payload }) => ({
+        id: payload.complaintId,
+        reference: payload.reference,
+        channel: payload.channel,
+        store_id: payload.storeId,
+        category: payload.category,
+        severity: payload.severity,
+        customer_id: payload.customerId,
+        // The hotline agent and the in-store staff member respond while taking the complaint.
+        state: payload.firstRespondedAt === null ? 'new' : 'acknowledged',
+        owner_id: payload.firstResponderId,
+        received_at: new Date(payload.receivedAt),
+        first_responded_at: payload.firstRespondedAt === null ? null : new Date(payload.firstRespondedAt),
+      })),
+    );
+    const opened = events.filter((event) => inserted.has(event.payload.complaintId));
+    if (opened.length === 0) return [];
 
-    const events = [];
-    if (payload.firstResponderId !== null) {
-      const change = assignAtIntake(payload.firstResponderId, receivedAt);
-      events.push(
+    const ownership: AnyEvent[] = [];
+    const history: HistoryEntry[] = [];
+    for (const event of opened) {
+      const { payload } = event;
+      if (payload.firstResponderId === null) continue;
+      const change = assignAtIntake(payload.firstResponderId, new Date(payload.receivedAt));
+      ownership.push(
         createEvent(
           'complaint.ownership_changed',
           1,
@@ -104,33 +111,38 @@ export class ComplaintEventsConsumer extends ManagedConsumer<AnyEvent> {
           { producer: 'workflow', complaintId: payload.complaintId, causationId: event.id, correlationId: event.correlationId },
         ),
       );
-      await this.complaints.history(manager, payload.complaintId, 'ownership.assigned', change.by, { to: change.to }, receivedAt);
+      history.push({ complaintId: payload.complaintId, kind: 'ownership.assigned', actor: change.by, detail: { to: change.to }, at: new Date(payload.receivedAt) });
     }
-    await appendToOutbox(manager, events, this.topics.events);
+    await this.complaints.historyEntries(manager, history);
+    await appendToOutbox(manager, ownership, this.topics.events);
 
-    const calendar = await this.policy.calendarFor(manager, payload.channel, payload.storeId);
-    let firstResponse = this.policy.start(
-      payload.complaintId,
-      calendar,
-      'first_response',
-      this.policy.targetMs(payload.severity, payload.channel, 'first_response'),
-      receivedAt,
-    );
-    if (firstRespondedAt !== null) firstResponse = { ...firstResponse, clock: meetClock(firstResponse.clock, firstRespondedAt), warnAt: null };
-    const resolution = this.policy.start(
-      payload.complaintId,
-      calendar,
-      'resolution',
-      this.policy.targetMs(payload.severity, payload.channel, 'resolution'),
-      receivedAt,
-    );
-    await this.complaints.saveDeadline(manager, firstResponse);
-    await this.complaints.saveDeadline(manager, resolution);
+    const calendars = await this.policy.calendarsFor(manager, opened.map(({ payload }) => ({ channel: payload.channel, storeId: payload.storeId })));
+    const deadlines = opened.flatMap(({ payload }, index) => {
+      const calendar = calendars[index] ?? ALWAYS_OPEN;
+      const receivedAt = new Date(payload.receivedAt);
+      const target = (kind: DeadlineKind) => this.policy.targetMs(payload.severity, payload.channel, kind);
+      let firstResponse = this.policy.start(payload.complaintId, calendar, 'first_response', target('first_response'), receivedAt);
+      if (payload.firstRespondedAt !== null) {
+        firstResponse = { ...firstResponse, clock: meetClock(firstResponse.clock, new Date(payload.firstRespondedAt)), warnAt: null };
+      }
+      return [firstResponse, this.policy.start(payload.complaintId, calendar, 'resolution', target('resolution'), receivedAt)];
+    });
+    await this.complaints.saveDeadlines(manager, deadlines);
 
-    const complaint = await this.complaints.find(manager, payload.complaintId);
-    const escalation = complaint === null ? null : await this.escalations.apply(manager, complaint, { type: 'complaint_received' }, now, event.id);
-    await this.alerts.insert(manager, escalation?.alerts ?? []);
-    this.logger.log({ msg: 'complaint opened', complaintId: payload.complaintId, owner: payload.firstResponderId ?? 'unowned' });
-    return [...timersOf(firstResponse), ...timersOf(resolution), ...(escalation?.timers ?? [])];
+    const rows = new Map((await this.complaints.findMany(manager, [...inserted])).map((row) => [row.id, row]));
+    const escalations = await this.escalations.applyMany(
+      manager,
+      opened.flatMap((event) => {
+        const complaint = rows.get(event.payload.complaintId);
+        return complaint === undefined ? [] : [{ complaint, event: { type: 'complaint_received' } as const, causationId: event.id }];
+      }),
+      now,
+    );
+    await this.alerts.insert(
+      manager,
+      escalations.flatMap((escalation) => escalation.alerts),
+    );
+    for (const { payload } of opened) this.logger.log({ msg: 'complaint opened', complaintId: payload.complaintId, owner: payload.firstResponderId ?? 'unowned' });
+    return [...deadlines.flatMap(timersOf), ...escalations.flatMap((escalation) => escalation.timers)];
   }
 }

@@ -38,15 +38,31 @@ export class SlaPolicyService {
   }
 
   async calendarFor(manager: EntityManager, channel: string, storeId: string | null): Promise<BusinessCalendar> {
-    if (channel !== 'instore' || storeId === null) return ALWAYS_OPEN;
-    const [row] = (await manager.query('SELECT time_zone, opening_hours, holidays FROM store_calendars WHERE store_id = $1', [storeId])) as Array<{
-      time_zone: string;
-      opening_hours: Record<string, Array<{ open: string; close: string }>>;
-      holidays: string[];
-    }>;
-    if (row === undefined) return ALWAYS_OPEN;
-    const calendar = { kind: 'store', timeZone: row.time_zone, openingHours: row.opening_hours, holidays: row.holidays } as BusinessCalendar;
-    return businessCalendarProblems(calendar).length === 0 ? calendar : ALWAYS_OPEN;
+    const [calendar] = await this.calendarsFor(manager, [{ channel, storeId }]);
+    return calendar ?? ALWAYS_OPEN;
+  }
+
+  /**
+   * The business calendar each complaint's clocks run on, in order: its store's for an in-store
+   * complaint of a store with a valid calendar, else always open. One query for all the stores.
+   */
+  async calendarsFor(manager: EntityManager, complaints: ReadonlyArray<{ channel: string; storeId: string | null }>): Promise<BusinessCalendar[]> {
+    const storeIds = [...new Set(complaints.flatMap((complaint) => (complaint.channel === 'instore' && complaint.storeId !== null ? [complaint.storeId] : [])))];
+    const rows =
+      storeIds.length === 0
+        ? []
+        : ((await manager.query('SELECT store_id, time_zone, opening_hours, holidays FROM store_calendars WHERE store_id = ANY($1::text[])', [storeIds])) as Array<{
+            store_id: string;
+            time_zone: string;
+            opening_hours: Record<string, Array<{ open: string; close: string }>>;
+            holidays: string[];
+          }>);
+    const byStore = new Map<string, BusinessCalendar>();
+    for (const row of rows) {
+      const calendar = { kind: 'store', timeZone: row.time_zone, openingHours: row.opening_hours, holidays: row.holidays } as BusinessCalendar;
+      if (businessCalendarProblems(calendar).length === 0) byStore.set(row.store_id, calendar);
+    }
+    return complaints.map((complaint) => (complaint.channel === 'instore' && complaint.storeId !== null ? byStore.get(complaint.storeId) : undefined) ?? ALWAYS_OPEN);
   }
 
   targetMs(severity: string, channel: string, kind: DeadlineKind): number {
