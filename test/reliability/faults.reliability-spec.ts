@@ -171,10 +171,10 @@ describe('faults survived: every complaint stored once, every effect applied onc
     });
   });
 
-  it('the outbox relay dies between publishing and marking rows sent', async () => {
+  it('the outbox relay dies between publishing and deleting the rows sent', async () => {
     await inHarness({
       name: 'outbox relay killed after publish',
-      faults: 'intake and workflow relays crash after Kafka acked, before marking; restarted',
+      faults: 'intake and workflow relays crash after Kafka acked, before deleting; restarted',
       inject: async (harness, sent) => {
         for (const [service, share] of [
           ['intake', 0.3],
@@ -185,7 +185,7 @@ describe('faults survived: every complaint stored once, every effect applied onc
           let crashed = false;
           relay.afterPublish = async () => {
             crashed = true;
-            throw new Error('crash between publish and mark');
+            throw new Error('crash between publish and delete');
           };
           await expectEventually(() => expect(crashed).toBe(true), { timeoutMs: 30_000 });
           await harness.stopService(service);
@@ -283,10 +283,12 @@ describe('faults survived: every complaint stored once, every effect applied onc
       )) as Array<{ deadlines: string; alerts: string; distinct_alerts: string }>;
       if (Number(breaches?.deadlines) !== emails) problems.push(`${breaches?.deadlines} first-response breaches for ${emails} unanswered complaints`);
       if (Number(breaches?.alerts) !== Number(breaches?.deadlines)) problems.push(`${breaches?.alerts} breach alerts for ${breaches?.deadlines} breaches`);
-      const published = (await workflow.query(
-        `SELECT count(*) AS n, count(DISTINCT payload::jsonb->'payload'->>'complaintId') AS complaints FROM ${w}.outbox WHERE payload::jsonb->>'type' = 'sla.breached'`,
+      // Each sla.breached event is written with its history entry, in one transaction.
+      const announced = (await workflow.query(
+        `SELECT count(*) AS n, count(DISTINCT complaint_id) AS complaints FROM ${w}.complaint_history
+         WHERE kind = 'sla.breached' AND detail->>'kind' = 'first_response'`,
       )) as Array<{ n: string; complaints: string }>;
-      if (Number(published[0]?.n) !== Number(published[0]?.complaints)) problems.push(`${published[0]?.n} sla.breached events for ${published[0]?.complaints} complaints`);
+      if (Number(announced[0]?.n) !== Number(announced[0]?.complaints)) problems.push(`${announced[0]?.n} sla.breached events for ${announced[0]?.complaints} complaints`);
       return problems;
     }
 

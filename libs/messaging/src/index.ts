@@ -6,6 +6,7 @@ export * from './consumer/message-consumer';
 export * from './idempotency/processed-events';
 export * from './kafka-client.factory';
 export * from './migrations/1763900000000-create-messaging-tables';
+export * from './migrations/1763900800000-outbox-deleted-on-publish';
 export * from './outbox/outbox.relay';
 export * from './outbox/outbox.writer';
 export * from './producer/kafka-producer';

@@ -31,7 +31,7 @@ export async function settleAndCount(dataSource: DataSource, schemas: Schemas, e
   const a = `"${schemas.analytics}_projection"`;
   const counts = async () => ({
     intake: await one(dataSource, `SELECT count(DISTINCT dedup_key) AS n FROM ${i}.complaints`),
-    unpublished: await one(dataSource, `SELECT count(*) AS n FROM ${i}.outbox WHERE published_at IS NULL`),
+    unpublished: await one(dataSource, `SELECT count(*) AS n FROM ${i}.outbox`),
     workflow: await one(dataSource, `SELECT count(*) AS n FROM ${w}.complaints`),
     deadlines: await one(dataSource, `SELECT count(*) AS n FROM ${w}.sla_deadlines`),
     analytics: await one(dataSource, `SELECT count(*) AS n FROM ${a}.complaints WHERE received_at IS NOT NULL`),

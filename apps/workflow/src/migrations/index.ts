@@ -1,4 +1,4 @@
-import { CreateMessagingTables1763900000000 } from '@app/messaging';
+import { CreateMessagingTables1763900000000, OutboxDeletedOnPublish1763900800000 } from '@app/messaging';
 import { CreateWorkflow1763900200000 } from './1763900200000-create-workflow';
 import { DeadlinePauses1763900300000 } from './1763900300000-deadline-pauses';
 import { AlertStreamOrder1763900400000 } from './1763900400000-alert-stream-order';
@@ -11,4 +11,5 @@ export const WORKFLOW_MIGRATIONS = [
   DeadlinePauses1763900300000,
   AlertStreamOrder1763900400000,
   WebhookCursor1763900500000,
+  OutboxDeletedOnPublish1763900800000,
 ];

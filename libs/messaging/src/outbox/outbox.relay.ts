@@ -9,8 +9,6 @@ import type { KafkaProducer, OutgoingMessage } from '../producer/kafka-producer'
 export interface OutboxRelayOptions {
   readonly pollMs: number;
   readonly batchSize: number;
-  /** Published rows older than this are deleted; the events topic keeps them. */
-  readonly retainPublishedMs?: number;
 }
 
 interface OutboxRow {
@@ -33,13 +31,14 @@ export function toTopicBatches(rows: readonly OutboxRow[]): Array<{ topic: strin
 }
 
 /**
- * Publishes the outbox to Kafka in id order and marks rows sent.
+ * Publishes the outbox to Kafka in id order and deletes the rows sent (the topic keeps the events).
  *
  * Each round runs in one transaction that first takes a transaction-level advisory lock named after
  * the schema: of several relay instances exactly one publishes at a time, so no row is published
- * twice in normal operation. The rows are marked sent in the same transaction after Kafka acknowledged
- * them; a relay killed in between leaves them unmarked, and they are published again (at-least-once,
- * absorbed by idempotent consumers). A transaction that wrote rows and rolled back leaves nothing.
+ * twice in normal operation. The rows are deleted in the same transaction after Kafka acknowledged
+ * them; a relay killed in between leaves them in place, and they are published again (at-least-once,
+ * absorbed by idempotent consumers). Deleting costs the database less than marking: no new row
+ * version, no index entries. A transaction that wrote rows and rolled back leaves nothing.
  * The relay wakes on the outbox trigger's NOTIFY and polls as a fallback.
  */
 export class OutboxRelay {
@@ -51,10 +50,9 @@ export class OutboxRelay {
   /** A NOTIFY arrived since the last round began: rows may be waiting, so the next round runs at once. */
   private notified = false;
   private listener: Client | null = null;
-  private lastCleanup = 0;
   /**
-   * Runs after Kafka acknowledged a batch and before its rows are marked sent: the moment a crash
-   * leaves published rows unmarked. Fault-injection tests set it; a throw rolls the marking back.
+   * Runs after Kafka acknowledged a batch and before its rows are deleted: the moment a crash leaves
+   * published rows in the outbox. Fault-injection tests set it; a throw rolls the deletion back.
    */
   afterPublish: ((rows: number) => Promise<void>) | null = null;
 
@@ -101,14 +99,13 @@ export class OutboxRelay {
       ])) as Array<{ locked: boolean }>;
       if (lock?.locked !== true) return 0;
       const rows = (await manager.query(
-        `SELECT id, topic, message_key, payload, headers FROM outbox
-         WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+        'SELECT id, topic, message_key, payload, headers FROM outbox ORDER BY id LIMIT $1',
         [this.options.batchSize],
       )) as OutboxRow[];
       if (rows.length === 0) return 0;
       await this.producer.sendBatch(toTopicBatches(rows));
       await this.afterPublish?.(rows.length);
-      await manager.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      await manager.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       return rows.length;
     });
   }
@@ -120,7 +117,6 @@ export class OutboxRelay {
         this.notified = false;
         const published = await this.publishBatch();
         failures = 0;
-        await this.cleanupIfDue();
         if (published >= this.options.batchSize) continue;
         await this.sleep(this.options.pollMs);
       } catch (error) {
@@ -145,16 +141,6 @@ export class OutboxRelay {
         done();
       };
     });
-  }
-
-  private async cleanupIfDue(): Promise<void> {
-    const retainMs = this.options.retainPublishedMs ?? 24 * 60 * 60 * 1000;
-    if (Date.now() - this.lastCleanup < 60_000) return;
-    this.lastCleanup = Date.now();
-    await this.dataSource.query(
-      `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - ($1::bigint * interval '1 millisecond')`,
-      [retainMs],
-    );
   }
 
   /** A dedicated connection LISTENs for the outbox trigger; polling covers any gap while it reconnects. */
