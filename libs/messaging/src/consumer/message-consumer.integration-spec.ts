@@ -181,6 +181,35 @@ describe('MessageConsumer on the real broker', () => {
     });
   });
 
+  it('commits a steady trickle about once a second, the last offset by its timer, and what it handled on stop', async () => {
+    const groupId = uniqueName('group');
+    const commits: Array<{ at: number; offsets: string[] }> = [];
+    const recordCommits: OffsetCommitter = async (offsets) => {
+      commits.push({ at: Date.now(), offsets: offsets.map((offset) => `${offset.partition}:${offset.offset}`) });
+    };
+    const handled: string[] = [];
+    const consumer = await startConsumer({ groupId, handle: async (value) => void handled.push(value.id), commitOffsets: recordCommits });
+    const events = Array.from({ length: 30 }, () => complaintReceivedEvent());
+    const started = Date.now();
+    for (const event of events) {
+      // One at a time on one partition: each its own fetch, as under a light steady load.
+      await producer.send(topic, [{ key: 'one-partition', value: encodeEvent(event) }]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await expectEventually(() => expect(handled).toHaveLength(30));
+    // The last message's offset is committed by the timer, without another message or a stop.
+    await expectEventually(() => expect(commits.flatMap((commit) => commit.offsets)).toContainEqual(expect.stringMatching(/:30$/)), { timeoutMs: 5000 });
+    const seconds = (Date.now() - started) / 1000;
+    expect(commits.length).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
+    expect(commits.length).toBeLessThan(30);
+
+    const more = complaintReceivedEvent();
+    await producer.send(topic, [{ key: 'one-partition', value: encodeEvent(more) }]);
+    await expectEventually(() => expect(handled).toContain(more.id));
+    await consumer.stop();
+    expect(commits.flatMap((commit) => commit.offsets)).toContainEqual(expect.stringMatching(/:31$/));
+  });
+
   it('passes over what it ignores without decoding it, and goes on', async () => {
     const wanted = complaintReceivedEvent();
     const received: AnyEvent[] = [];

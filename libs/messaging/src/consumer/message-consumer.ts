@@ -118,6 +118,9 @@ function nextOffset(offset: string): string {
  *  - a message that cannot be decoded, or that its handler refuses for good, goes to the dead-letter
  *    topic with its original bytes and reason, and the partition moves on;
  *  - infrastructure failures are retried with backoff for as long as they last, heartbeating meanwhile;
+ *  - offsets are committed at most about once a second per partition: a batch's offsets are committed
+ *    at its end only if the partition's last commit is older than that, else shortly after by a timer
+ *    (one request for every partition waiting), at once when a rebalance ends the batch, and on stop;
  *  - on stop, the message in hand is finished (or left uncommitted) before the group is left.
  * Re-delivery after a crash is normal; handlers are idempotent (see idempotency/).
  */
@@ -125,6 +128,10 @@ export class MessageConsumer<T> {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
   private running = false;
+  /** Offsets handled but not yet committed, by "topic/partition"; the timer commits them. */
+  private readonly pending = new Map<string, OffsetCommit>();
+  private readonly lastCommitAt = new Map<string, number>();
+  private commitTimer: NodeJS.Timeout | null = null;
 
   constructor(
     kafka: Kafka,
@@ -171,12 +178,53 @@ export class MessageConsumer<T> {
 
   async stop(): Promise<void> {
     this.running = false;
+    // A batch still in hand commits its own offsets as it ends (it sees the consumer stopping).
+    await this.commitPending();
     await this.consumer.disconnect();
+    if (this.commitTimer !== null) clearTimeout(this.commitTimer);
+    this.commitTimer = null;
   }
 
   private commit(commits: readonly OffsetCommit[]): Promise<void> {
     if (this.options.commitOffsets) return this.options.commitOffsets(commits);
     return this.consumer.commitOffsets(commits.map((commit) => ({ ...commit })));
+  }
+
+  /**
+   * Commits a partition's offset now if its last commit is older than the interval (or the consumer is
+   * stopping), else leaves it to the timer. Fewer commits cost the broker less; a crash before one only means
+   * re-delivery of handled messages, which handlers absorb.
+   */
+  private async commitOffset(commit: OffsetCommit): Promise<void> {
+    const key = `${commit.topic}/${commit.partition}`;
+    this.pending.set(key, commit);
+    const dueIn = (this.lastCommitAt.get(key) ?? 0) + COMMIT_INTERVAL_MS - Date.now();
+    if (dueIn <= 0 || !this.running) {
+      await this.commitPending([key]);
+      return;
+    }
+    this.commitTimer ??= setTimeout(() => {
+      this.commitTimer = null;
+      void this.commitPending();
+    }, dueIn);
+  }
+
+  /** Commits the pending offsets (of the given partitions, or all) in one request. */
+  private async commitPending(keys: readonly string[] = [...this.pending.keys()]): Promise<void> {
+    const commits = keys.flatMap((key) => {
+      const commit = this.pending.get(key);
+      this.pending.delete(key);
+      if (commit === undefined) return [];
+      this.lastCommitAt.set(key, Date.now());
+      return [commit];
+    });
+    if (commits.length === 0) return;
+    try {
+      await this.commit(commits);
+    } catch (error) {
+      // The work is durable; a lost commit only means re-delivery, which handlers absorb.
+      this.logger.warn({ msg: 'offset commit failed', commits, error: describeError(error) });
+    }
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat: groupHeartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -191,21 +239,6 @@ export class MessageConsumer<T> {
         throw error;
       }
     };
-    let uncommitted: string | null = null;
-    let lastCommitAt = Date.now();
-    const flush = async () => {
-      if (uncommitted === null) return;
-      const offset = nextOffset(uncommitted);
-      uncommitted = null;
-      lastCommitAt = Date.now();
-      try {
-        await this.commit([{ topic: batch.topic, partition: batch.partition, offset }]);
-      } catch (error) {
-        // The work is durable; a lost commit only means re-delivery, which handlers absorb.
-        this.logger.warn({ msg: 'offset commit failed', topic: batch.topic, partition: batch.partition, error: describeError(error) });
-      }
-    };
-
     const runSize = this.options.handleBatch === undefined ? 1 : (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
     for (let start = 0; start < batch.messages.length; start += runSize) {
       if (!isRunning() || isStale()) break;
@@ -223,12 +256,13 @@ export class MessageConsumer<T> {
       if (outcome === 'aborted') break;
       const last = run[run.length - 1]!.offset;
       resolveOffset(last);
-      uncommitted = last;
-      if (Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) await flush();
+      // Committed now if the partition's last commit is old enough, else by the timer (or as below).
+      await this.commitOffset({ topic: batch.topic, partition: batch.partition, offset: nextOffset(last) });
       await heartbeat().catch(() => undefined);
       if (rebalancing !== null) break;
     }
-    await flush();
+    // Ending for a rebalance, the member commits before it rejoins: the next owner starts after it.
+    if (rebalancing !== null) await this.commitPending([`${batch.topic}/${batch.partition}`]);
     // kafkajs rejoins the group when eachBatch throws its rebalance error; a consumer that is stopping
     // must not rejoin (it would reconnect while disconnecting), so it only ends the batch.
     if (rebalancing !== null && isRunning()) throw rebalancing;
