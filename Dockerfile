@@ -27,7 +27,10 @@ RUN npm run build \
 # ---- runtime: production dependencies and compiled code, run as an unprivileged user ----
 FROM ${NODE_IMAGE} AS runtime
 ARG APP=intake
+# A young generation of 64 MB (V8's default is 16): the services allocate many short-lived objects
+# per message, and fewer scavenges cut garbage-collection time (bench/, breach lateness).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=64 \
     APP=${APP}
 WORKDIR /app
 

@@ -59,4 +59,4 @@ simulate: topics
 	@$(TS_NODE) scripts/simulate.ts $(if $(RATE),--rate "$(RATE)") $(if $(DURATION),--duration "$(DURATION)") $(if $(COUNT),--count "$(COUNT)") $(if $(DUPLICATES),--duplicates "$(DUPLICATES)") $(if $(MALFORMED),--malformed "$(MALFORMED)") $(if $(REPLIES),--replies "$(REPLIES)") $(if $(SEED),--seed "$(SEED)") $(if $(BROKERS),--brokers "$(BROKERS)")
 
 bench: install stack migrate build
-	@$(TS_NODE) bench/run.ts $(if $(filter 1,$(QUICK)),--quick) $(if $(ONLY),--only "$(ONLY)")
+	@NODE_OPTIONS=--max-semi-space-size=64 $(TS_NODE) bench/run.ts $(if $(filter 1,$(QUICK)),--quick) $(if $(ONLY),--only "$(ONLY)")

@@ -13,7 +13,7 @@ for service in "${SERVICES[@]}"; do
   # Each service's output is prefixed with its name; the process substitution keeps $! the node pid.
   # The prefixer ignores INT/TERM so Ctrl-C (sent to the whole process group) leaves it to print the
   # services' shutdown logs; it ends by itself when its service closes the pipe.
-  node "dist/apps/$service/src/main.js" > >(trap '' INT TERM; exec sed -u "s/^/[$service] /") 2>&1 &
+  node --max-semi-space-size=64 "dist/apps/$service/src/main.js" > >(trap '' INT TERM; exec sed -u "s/^/[$service] /") 2>&1 &
   pids+=($!)
 done
 
