@@ -90,10 +90,6 @@ const DEADLINE_COLUMNS = `complaint_id, kind, cycle, calendar, target_ms, starte
 /** Workflow's tables, in SQL; every method runs in the caller's transaction (or manager). */
 @Injectable()
 export class WorkflowComplaintRepository {
-  async insert(manager: EntityManager, complaint: NewWorkflowComplaint): Promise<boolean> {
-    return (await this.insertMany(manager, [complaint])).has(complaint.id);
-  }
-
   /** Inserts complaints not stored yet, in one statement; returns the ids it inserted. */
   async insertMany(manager: EntityManager, complaints: readonly NewWorkflowComplaint[]): Promise<ReadonlySet<string>> {
     if (complaints.length === 0) return new Set();

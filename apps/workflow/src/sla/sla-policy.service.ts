@@ -37,11 +37,6 @@ export class SlaPolicyService {
     this.warningShare = config.workflow.warningShare;
   }
 
-  async calendarFor(manager: EntityManager, channel: string, storeId: string | null): Promise<BusinessCalendar> {
-    const [calendar] = await this.calendarsFor(manager, [{ channel, storeId }]);
-    return calendar ?? ALWAYS_OPEN;
-  }
-
   /**
    * The business calendar each complaint's clocks run on, in order: its store's for an in-store
    * complaint of a store with a valid calendar, else always open. One query for all the stores.
