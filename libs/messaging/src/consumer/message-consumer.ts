@@ -261,8 +261,9 @@ export class MessageConsumer<T> {
       await heartbeat().catch(() => undefined);
       if (rebalancing !== null) break;
     }
-    // Ending for a rebalance, the member commits before it rejoins: the next owner starts after it.
-    if (rebalancing !== null) await this.commitPending([`${batch.topic}/${batch.partition}`]);
+    // Ending for a rebalance, the member commits everything it handled (every partition, while its
+    // generation still stands) before it rejoins: the next owners start after it.
+    if (rebalancing !== null) await this.commitPending();
     // kafkajs rejoins the group when eachBatch throws its rebalance error; a consumer that is stopping
     // must not rejoin (it would reconnect while disconnecting), so it only ends the batch.
     if (rebalancing !== null && isRunning()) throw rebalancing;
