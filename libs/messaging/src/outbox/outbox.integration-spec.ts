@@ -32,6 +32,16 @@ describe('Outbox on the real database and broker', () => {
     return row?.n ?? -1;
   }
 
+  /** The relay listens on a connection of its own; until it does, a NOTIFY reaches nobody. */
+  async function untilListening(): Promise<void> {
+    await expectEventually(async () => {
+      const listening = (await database.dataSource.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1', [
+        `LISTEN "outbox_${database.schema}"`,
+      ])) as Array<{ n: number }>;
+      expect(listening[0]?.n).toBeGreaterThan(0);
+    });
+  }
+
   beforeAll(async () => {
     kafka = testKafka();
     admin = kafka.admin();
@@ -90,19 +100,28 @@ describe('Outbox on the real database and broker', () => {
       if (rounds === 1) await database.dataSource.transaction((manager) => appendToOutbox(manager, [duringRound], topic));
     };
     relay.start();
-    // The relay listens on a connection of its own; until it does, a NOTIFY reaches nobody.
-    await expectEventually(async () => {
-      const listening = (await database.dataSource.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1', [
-        `LISTEN "outbox_${database.schema}"`,
-      ])) as Array<{ n: number }>;
-      expect(listening[0]?.n).toBeGreaterThan(0);
-    });
+    await untilListening();
     await database.dataSource.transaction((manager) => appendToOutbox(manager, [first], topic));
 
     const messages = await readMessages(kafka, topic, 2, 10_000);
     expect(messages.map((message) => decodeEvent(message.value)).map((decoded) => decoded.ok && decoded.value.id).sort()).toEqual(
       [first.id, duringRound.id].sort(),
     );
+  });
+
+  it('stops at once when stopped during a round, however long its poll', async () => {
+    const topic = await newTopic();
+    const relay = newRelay(database.dataSource, 50, 600_000);
+    let stopping: Promise<void> | null = null;
+    relay.afterPublish = async () => {
+      stopping ??= relay.stop();
+    };
+    relay.start();
+    await untilListening();
+    await database.dataSource.transaction((manager) => appendToOutbox(manager, [complaintReceivedEvent()], topic));
+    await expectEventually(() => expect(stopping).not.toBeNull());
+    const stopped = await Promise.race([stopping!.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000))]);
+    expect(stopped).toBe(true);
   });
 
   it('refuses to append outside a transaction', async () => {

@@ -127,9 +127,12 @@ export class OutboxRelay {
     }
   }
 
-  /** Waits for the poll interval, a NOTIFY or stop; after a failure, `backingOff` ignores earlier NOTIFYs. */
+  /**
+   * Waits for the poll interval, a NOTIFY or stop; after a failure, `backingOff` ignores earlier NOTIFYs.
+   * A stop that came during the round ends the wait before it starts.
+   */
   private sleep(ms: number, backingOff = false): Promise<void> {
-    if (this.notified && !backingOff) return Promise.resolve();
+    if (!this.running || (this.notified && !backingOff)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
