@@ -90,15 +90,15 @@ const DEADLINE_COLUMNS = `complaint_id, kind, cycle, calendar, target_ms, starte
 /** Workflow's tables, in SQL; every method runs in the caller's transaction (or manager). */
 @Injectable()
 export class WorkflowComplaintRepository {
-  /** Inserts complaints not stored yet, in one statement; returns the ids it inserted. */
-  async insertMany(manager: EntityManager, complaints: readonly NewWorkflowComplaint[]): Promise<ReadonlySet<string>> {
-    if (complaints.length === 0) return new Set();
+  /** Inserts complaints not stored yet, in one statement; returns the rows it inserted, as stored. */
+  async insertMany(manager: EntityManager, complaints: readonly NewWorkflowComplaint[]): Promise<WorkflowComplaintRow[]> {
+    if (complaints.length === 0) return [];
     const column = <K extends keyof NewWorkflowComplaint>(key: K) => complaints.map((complaint) => complaint[key]);
-    const rows = (await manager.query(
+    return (await manager.query(
       `INSERT INTO complaints (id, reference, channel, store_id, category, severity, customer_id, state, owner_id, received_at, first_responded_at)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[],
          $10::timestamptz[], $11::timestamptz[])
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
+       ON CONFLICT (id) DO NOTHING RETURNING ${COMPLAINT_COLUMNS}`,
       [
         column('id'),
         column('reference'),
@@ -112,8 +112,7 @@ export class WorkflowComplaintRepository {
         column('received_at'),
         column('first_responded_at'),
       ],
-    )) as Array<{ id: string }>;
-    return new Set(rows.map((row) => row.id));
+    )) as WorkflowComplaintRow[];
   }
 
   async find(manager: EntityManager, id: string, forUpdate = false): Promise<WorkflowComplaintRow | null> {

@@ -86,7 +86,9 @@ export class ComplaintEventsConsumer extends ManagedConsumer<AnyEvent> {
         first_responded_at: payload.firstRespondedAt === null ? null : new Date(payload.firstRespondedAt),
       })),
     );
-    const opened = events.filter((event) => inserted.has(event.payload.complaintId));
+    // As stored: the escalation rules read the row's defaults (level, state) too.
+    const rows = new Map(inserted.map((row) => [row.id, row]));
+    const opened = events.filter((event) => rows.has(event.payload.complaintId));
     if (opened.length === 0) return [];
 
     const ownership: AnyEvent[] = [];
@@ -129,7 +131,6 @@ export class ComplaintEventsConsumer extends ManagedConsumer<AnyEvent> {
     });
     await this.complaints.saveDeadlines(manager, deadlines);
 
-    const rows = new Map((await this.complaints.findMany(manager, [...inserted])).map((row) => [row.id, row]));
     const escalations = await this.escalations.applyMany(
       manager,
       opened.flatMap((event) => {

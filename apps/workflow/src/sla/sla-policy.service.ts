@@ -42,7 +42,9 @@ export class SlaPolicyService {
    * complaint of a store with a valid calendar, else always open. One query for all the stores.
    */
   async calendarsFor(manager: EntityManager, complaints: ReadonlyArray<{ channel: string; storeId: string | null }>): Promise<BusinessCalendar[]> {
-    const storeIds = [...new Set(complaints.flatMap((complaint) => (complaint.channel === 'instore' && complaint.storeId !== null ? [complaint.storeId] : [])))];
+    // Only an in-store complaint keeps its store's hours.
+    const stores = complaints.map((complaint) => (complaint.channel === 'instore' ? complaint.storeId : null));
+    const storeIds = [...new Set(stores.filter((storeId): storeId is string => storeId !== null))];
     const rows =
       storeIds.length === 0
         ? []
@@ -57,7 +59,7 @@ export class SlaPolicyService {
       const calendar = { kind: 'store', timeZone: row.time_zone, openingHours: row.opening_hours, holidays: row.holidays } as BusinessCalendar;
       if (businessCalendarProblems(calendar).length === 0) byStore.set(row.store_id, calendar);
     }
-    return complaints.map((complaint) => (complaint.channel === 'instore' && complaint.storeId !== null ? byStore.get(complaint.storeId) : undefined) ?? ALWAYS_OPEN);
+    return stores.map((storeId) => (storeId === null ? undefined : byStore.get(storeId)) ?? ALWAYS_OPEN);
   }
 
   targetMs(severity: string, channel: string, kind: DeadlineKind): number {
