@@ -59,7 +59,7 @@ export const intakeThroughputBenchmark: Benchmark = {
       const startMs = Date.now() - started;
       const stored = () => countOf(query, `SELECT count(*) AS n FROM "${intake}".complaints`);
       const done = await pollUntil(
-        async () => (await stored()) >= total && (await countOf(query, `SELECT count(*) AS n FROM "${intake}".outbox `)) === 0,
+        async () => (await stored()) >= total && (await countOf(query, `SELECT count(*) AS n FROM "${intake}".outbox`)) === 0,
         { timeoutMs, intervalMs: 250 },
       );
       const intakeMs = Date.now() - started;

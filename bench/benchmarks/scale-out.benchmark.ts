@@ -85,7 +85,7 @@ async function drain(instances: number, total: number, timeoutMs: number): Promi
     const settledAt = Date.now();
     const stored = () => countOf(query, `SELECT count(DISTINCT dedup_key) AS n FROM "${intake}".complaints`);
     const finished = await pollUntil(
-      async () => (await stored()) >= total && (await countOf(query, `SELECT count(*) AS n FROM "${intake}".outbox `)) === 0,
+      async () => (await stored()) >= total && (await countOf(query, `SELECT count(*) AS n FROM "${intake}".outbox`)) === 0,
       { timeoutMs, intervalMs: 250 },
     );
     const wallMs = Date.now() - started;
