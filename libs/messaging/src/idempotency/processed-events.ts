@@ -15,11 +15,7 @@ export async function applyOnce<T>(
   effect: (manager: EntityManager) => Promise<T>,
 ): Promise<ApplyOnceResult<T>> {
   assertInTransaction(manager, 'applyOnce');
-  const inserted: unknown[] = await manager.query(
-    'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
-    [consumer, eventId],
-  );
-  if (inserted.length === 0) return { applied: false };
+  if (!(await claimUnprocessed(manager, consumer, [eventId])).has(eventId)) return { applied: false };
   return { applied: true, result: await effect(manager) };
 }
 
