@@ -493,7 +493,7 @@ describe('workflow on the real stack', () => {
 
   describe('live alerts', () => {
     it('streams breach alerts over SSE and, after a reconnect with Last-Event-ID, misses nothing', async () => {
-      const [{ max }] = (await db().query('SELECT coalesce(max(stream_id), 0)::text AS max FROM alerts')) as Array<{ max: string }>;
+      const [{ max }] = (await db().query('SELECT coalesce(max(stream_id), 0)::text AS max FROM alert_stream')) as Array<{ max: string }>;
       const first = new SseClient();
       await first.connect(`${baseUrl}/alerts/stream?lastEventId=${max}`, { Authorization: as(ops) });
       const [one] = await receive(emailComplaint({ severity: 'normal' }));
@@ -507,7 +507,7 @@ describe('workflow on the real stack', () => {
 
       const second = new SseClient();
       await second.connect(`${baseUrl}/alerts/stream`, { Authorization: as(ops), 'Last-Event-ID': lastId });
-      const stored = async () => ((await db().query('SELECT stream_id::text AS id FROM alerts WHERE stream_id > $1::bigint ORDER BY stream_id', [max])) as Array<{ id: string }>).map((row) => row.id);
+      const stored = async () => ((await db().query('SELECT stream_id::text AS id FROM alert_stream WHERE stream_id > $1::bigint ORDER BY stream_id', [max])) as Array<{ id: string }>).map((row) => row.id);
       await expectEventually(async () => {
         const received = [...first.events, ...second.events].map((event) => event.id);
         expect(received).toEqual(await stored());

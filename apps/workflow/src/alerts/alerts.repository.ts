@@ -29,13 +29,16 @@ export interface NewAlert {
   readonly at: Date;
 }
 
-const COLUMNS = 'id, stream_id, dedup_key, kind, complaint_id, store_id, severity, detail, status, created_at, acknowledged_at, acknowledged_by';
+/** An alert's columns as `a`, with its place in the stream (null while it waits for the sequencer) joined as `s`. */
+const COLUMNS = `a.id, s.stream_id, a.dedup_key, a.kind, a.complaint_id, a.store_id, a.severity, a.detail, a.status, a.created_at,
+  a.acknowledged_at, a.acknowledged_by`;
 const SEQUENCE_BATCH = 5000;
 
 /**
  * Alerts: SLA warnings, breaches and escalations for operations. Inserting one takes no global lock;
- * the live stream's order (`stream_id`) is given afterwards by `sequence`, see the migration
- * AlertStreamOrder for why this makes resuming from Last-Event-ID gap-free.
+ * the live stream's order (`alert_stream`) is given afterwards by `sequence`, see the migrations
+ * AlertStreamOrder for why this makes resuming from Last-Event-ID gap-free and AlertStreamTable for
+ * why the order is kept apart from the alerts.
  */
 @Injectable()
 export class AlertsRepository {
@@ -65,13 +68,18 @@ export class AlertsRepository {
   async sequence(manager: EntityManager): Promise<number> {
     return manager.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('alert-stream:' || current_schema()))`);
-      const [, placed] = (await tx.query(
-        `UPDATE alerts a SET stream_id = s.stream_id
-         FROM (SELECT id, nextval('alerts_stream_id_seq') AS stream_id
-               FROM (SELECT id FROM alerts WHERE stream_id IS NULL ORDER BY id LIMIT $1) q) s
-         WHERE a.id = s.id`,
+      const [{ placed }] = (await tx.query(
+        `WITH taken AS (
+           DELETE FROM alert_stream_pending
+           WHERE alert_id IN (SELECT alert_id FROM alert_stream_pending ORDER BY alert_id LIMIT $1)
+           RETURNING alert_id),
+         placed AS (
+           INSERT INTO alert_stream (stream_id, alert_id)
+           SELECT nextval('alerts_stream_id_seq'), alert_id FROM (SELECT alert_id FROM taken ORDER BY alert_id) q
+           RETURNING 1)
+         SELECT count(*)::int AS placed FROM placed`,
         [SEQUENCE_BATCH],
-      )) as [unknown, number];
+      )) as [{ placed: number }];
       if (placed > 0) await tx.query(`SELECT pg_notify('alert_stream_' || current_schema(), '')`);
       return placed;
     });
@@ -81,24 +89,28 @@ export class AlertsRepository {
   async after(manager: EntityManager, lastStreamId: string, limit: number, storeIds?: readonly string[]): Promise<AlertRow[]> {
     const scoped = storeIds !== undefined;
     return (await manager.query(
-      `SELECT ${COLUMNS} FROM alerts WHERE stream_id > $1::bigint ${scoped ? 'AND store_id = ANY($3::text[])' : ''} ORDER BY stream_id LIMIT $2`,
+      `SELECT ${COLUMNS} FROM alert_stream s JOIN alerts a ON a.id = s.alert_id
+       WHERE s.stream_id > $1::bigint ${scoped ? 'AND a.store_id = ANY($3::text[])' : ''} ORDER BY s.stream_id LIMIT $2`,
       scoped ? [lastStreamId, limit, storeIds] : [lastStreamId, limit],
     )) as AlertRow[];
   }
 
   async list(manager: EntityManager, status: 'open' | 'acknowledged' | undefined, limit: number): Promise<AlertRow[]> {
     return (await manager.query(
-      `SELECT ${COLUMNS} FROM alerts ${status === undefined ? '' : 'WHERE status = $2'} ORDER BY id DESC LIMIT $1`,
+      `SELECT ${COLUMNS} FROM alerts a LEFT JOIN alert_stream s ON s.alert_id = a.id
+       ${status === undefined ? '' : 'WHERE a.status = $2'} ORDER BY a.id DESC LIMIT $1`,
       status === undefined ? [limit] : [limit, status],
     )) as AlertRow[];
   }
 
   async acknowledge(manager: EntityManager, id: string, by: string, at: Date): Promise<AlertRow | null> {
     const rows = (await manager.query(
-      `UPDATE alerts SET status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, $3), acknowledged_by = COALESCE(acknowledged_by, $2)
-       WHERE id = $1::bigint RETURNING ${COLUMNS}`,
+      `WITH a AS (
+         UPDATE alerts SET status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, $3), acknowledged_by = COALESCE(acknowledged_by, $2)
+         WHERE id = $1::bigint RETURNING *)
+       SELECT ${COLUMNS} FROM a LEFT JOIN alert_stream s ON s.alert_id = a.id`,
       [id, by, at],
-    )) as [AlertRow[], number];
-    return rows[0][0] ?? null;
+    )) as AlertRow[];
+    return rows[0] ?? null;
   }
 }

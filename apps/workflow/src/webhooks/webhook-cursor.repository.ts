@@ -18,7 +18,7 @@ export class WebhookCursorRepository {
     const rows = (await tx.query('SELECT last_stream_id::text AS id FROM webhook_cursor')) as Array<{ id: string }>;
     if (rows[0] !== undefined) return rows[0].id;
     const started = (await tx.query(
-      'INSERT INTO webhook_cursor (last_stream_id) SELECT coalesce(max(stream_id), 0) FROM alerts RETURNING last_stream_id::text AS id',
+      'INSERT INTO webhook_cursor (last_stream_id) SELECT coalesce(max(stream_id), 0) FROM alert_stream RETURNING last_stream_id::text AS id',
     )) as Array<{ id: string }>;
     return started[0]!.id;
   }

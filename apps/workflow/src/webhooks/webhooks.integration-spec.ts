@@ -192,7 +192,7 @@ describe('alert webhooks on the real stack', () => {
 
     // The cursor is past these alerts, so they are never enqueued again.
     const [{ cursor, last }] = (await app.get(DataSource).query(
-      `SELECT (SELECT last_stream_id FROM webhook_cursor)::text AS cursor, max(stream_id)::text AS last FROM alerts WHERE complaint_id = $1`,
+      `SELECT (SELECT last_stream_id FROM webhook_cursor)::text AS cursor, max(s.stream_id)::text AS last FROM alert_stream s JOIN alerts a ON a.id = s.alert_id WHERE a.complaint_id = $1`,
       [complaintId],
     )) as Array<{ cursor: string; last: string }>;
     expect(BigInt(cursor)).toBeGreaterThanOrEqual(BigInt(last));
