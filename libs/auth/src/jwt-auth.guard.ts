@@ -34,7 +34,7 @@ export class JwtAuthGuard implements CanActivate {
     const bearer = readBearerToken(request.headers.authorization);
     if (!bearer.ok) this.reject(http.getResponse<HeaderWritable>(), bearer.reason, bearer.message);
 
-    const verification = this.tokens.verify(bearer.token);
+    const verification = this.tokens.verifyForRequest(request, bearer.token);
     if (!verification.ok) this.reject(http.getResponse<HeaderWritable>(), verification.reason, verification.message);
 
     request.principal = verification.principal;

@@ -56,6 +56,16 @@ describe('TokenService', () => {
     expect(service.verify('not-a-jwt')).toMatchObject({ ok: false, reason: 'token_invalid' });
   });
 
+  it('verifies a request\'s token once, whoever asks, and a request of its own or another token anew', () => {
+    const token = service.mint({ subject: 'agent-1', role: 'agent' });
+    const request = {};
+    const first = service.verifyForRequest(request, token);
+    expect(first).toMatchObject({ ok: true, principal: { subject: 'agent-1' } });
+    expect(service.verifyForRequest(request, token)).toBe(first);
+    expect(service.verifyForRequest({}, token)).not.toBe(first);
+    expect(service.verifyForRequest(request, 'garbage')).toMatchObject({ ok: false, reason: 'token_invalid' });
+  });
+
   it('checks the claims after the signature', () => {
     const token = new TestTokens(config, at(0)).withClaims({ role: 'store_manager' });
     expect(service.verify(token)).toMatchObject({ ok: false, reason: 'claims_invalid' });

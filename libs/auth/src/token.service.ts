@@ -37,6 +37,8 @@ const ALGORITHM = 'HS256';
 /** Issues and checks the access tokens of the HTTP APIs (HS256, issuer and audience from the config). */
 export class TokenService {
   private readonly jwt: JwtService;
+  /** Each request's verification, so the rate limiter and the auth guard check a token once between them. */
+  private readonly verifiedRequests = new WeakMap<object, { readonly token: string; readonly verification: TokenVerification }>();
 
   constructor(
     private readonly settings: AuthSettings,
@@ -89,6 +91,15 @@ export class TokenService {
     const validation = validateClaims(payload);
     if (!validation.ok) return { ok: false, reason: 'claims_invalid', message: validation.message };
     return { ok: true, principal: principalFromClaims(validation.claims), claims: validation.claims };
+  }
+
+  /** `verify` for the token a request carries, at most once per request and token. */
+  verifyForRequest(request: object, token: string): TokenVerification {
+    const known = this.verifiedRequests.get(request);
+    if (known !== undefined && known.token === token) return known.verification;
+    const verification = this.verify(token);
+    this.verifiedRequests.set(request, { token, verification });
+    return verification;
   }
 
   private nowSeconds(): number {

@@ -64,7 +64,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const authorization = (request as HttpRequestLike).headers?.authorization;
     const bearer = readBearerToken(typeof authorization === 'string' ? authorization : undefined);
     if (bearer.ok) {
-      const verification = this.tokens.verify(bearer.token);
+      const verification = this.tokens.verifyForRequest(request, bearer.token);
       if (verification.ok) return `subject:${verification.principal.subject}`;
     }
     return `address:${await super.getTracker(request)}`;
