@@ -94,13 +94,11 @@ export class OutboxRelay {
   /** One round: at most batchSize rows. Returns how many rows this instance published. */
   async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [lock] = (await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
-        `outbox:${this.schema}`,
-      ])) as Array<{ locked: boolean }>;
-      if (lock?.locked !== true) return 0;
+      // The lock is asked once (an InitPlan), with the read: while another instance holds it, no rows.
       const rows = (await manager.query(
-        'SELECT id, topic, message_key, payload, headers FROM outbox ORDER BY id LIMIT $1',
-        [this.options.batchSize],
+        `SELECT id, topic, message_key, payload, headers FROM outbox
+         WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) ORDER BY id LIMIT $2`,
+        [`outbox:${this.schema}`, this.options.batchSize],
       )) as OutboxRow[];
       if (rows.length === 0) return 0;
       await this.producer.sendBatch(toTopicBatches(rows));
