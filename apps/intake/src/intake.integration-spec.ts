@@ -397,6 +397,16 @@ describe('intake on the real stack', () => {
         const stored = await http().get(`/complaints/${complaintId}`).set('Authorization', as()).expect(200);
         expect(stored.body).toMatchObject({ status: 'in_progress', ownerId: 'agent-fourth' });
       });
+
+      // One run whose owner change is older than the stored owner and whose state change is newer: each
+      // field on its own, the state follows and the owner stays.
+      const [staleOwner] = change('agent-sixth', 'in_progress', '2026-11-23T10:07:00.000Z');
+      const [, newerState] = change('agent-sixth', 'resolved', '2026-11-23T10:10:00.000Z');
+      await publishEvents([staleOwner!, newerState!]);
+      await expectEventually(async () => {
+        const stored = await http().get(`/complaints/${complaintId}`).set('Authorization', as()).expect(200);
+        expect(stored.body).toMatchObject({ status: 'resolved', ownerId: 'agent-fourth' });
+      });
     });
   });
 });

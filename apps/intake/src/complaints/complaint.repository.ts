@@ -219,27 +219,32 @@ export class ComplaintRepository {
   /**
    * Follows workflow's lifecycle and ownership for a run of its changes, with the outcome of applying
    * them one by one: a change applies unless a later one is already applied, so per complaint and field
-   * the latest change wins (the last of equal instants). One statement per field.
+   * the latest change wins (the last of equal instants). One statement for the whole run, so it needs
+   * no transaction of its own.
    */
   async applyWorkflowChanges(manager: EntityManager, changes: readonly WorkflowChange[]): Promise<void> {
-    await this.followLatest(manager, 'status', changes.filter((change) => change.field === 'status'));
-    await this.followLatest(manager, 'owner_id', changes.filter((change) => change.field === 'owner_id'));
-  }
-
-  private async followLatest(manager: EntityManager, field: WorkflowChange['field'], changes: readonly WorkflowChange[]): Promise<void> {
-    const latest = new Map<string, WorkflowChange>();
-    for (const change of changes) {
-      const before = latest.get(change.complaintId);
-      if (before === undefined || before.at.getTime() <= change.at.getTime()) latest.set(change.complaintId, change);
-    }
-    if (latest.size === 0) return;
-    const changedAt = field === 'status' ? 'status_changed_at' : 'owner_changed_at';
-    const chosen = [...latest.values()];
+    const status = latestPerComplaint(changes.filter((change) => change.field === 'status'));
+    const owner = latestPerComplaint(changes.filter((change) => change.field === 'owner_id'));
+    const ids = [...new Set([...status.keys(), ...owner.keys()])];
+    if (ids.length === 0) return;
+    // A field follows a change only when it is at least as recent as the one it holds.
+    const takesStatus = 'u.status_at IS NOT NULL AND (c.status_changed_at IS NULL OR c.status_changed_at <= u.status_at)';
+    const takesOwner = 'u.owner_at IS NOT NULL AND (c.owner_changed_at IS NULL OR c.owner_changed_at <= u.owner_at)';
     await manager.query(
-      `UPDATE complaints c SET ${field} = u.value, ${changedAt} = u.at
-       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, value, at)
-       WHERE c.id = u.id AND (c.${changedAt} IS NULL OR c.${changedAt} <= u.at)`,
-      [chosen.map((change) => change.complaintId), chosen.map((change) => change.value), chosen.map((change) => change.at)],
+      `UPDATE complaints c SET
+         status = CASE WHEN ${takesStatus} THEN u.status ELSE c.status END,
+         status_changed_at = CASE WHEN ${takesStatus} THEN u.status_at ELSE c.status_changed_at END,
+         owner_id = CASE WHEN ${takesOwner} THEN u.owner ELSE c.owner_id END,
+         owner_changed_at = CASE WHEN ${takesOwner} THEN u.owner_at ELSE c.owner_changed_at END
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[]) AS u(id, status, status_at, owner, owner_at)
+       WHERE c.id = u.id AND ((${takesStatus}) OR (${takesOwner}))`,
+      [
+        ids,
+        ids.map((id) => status.get(id)?.value ?? null),
+        ids.map((id) => status.get(id)?.at ?? null),
+        ids.map((id) => owner.get(id)?.value ?? null),
+        ids.map((id) => owner.get(id)?.at ?? null),
+      ],
     );
   }
 
@@ -347,4 +352,14 @@ export class ComplaintRepository {
     )) as unknown[];
     return rows.length === 1;
   }
+}
+
+/** Per complaint, the latest of its changes: the last given of equal instants. */
+function latestPerComplaint(changes: readonly WorkflowChange[]): Map<string, WorkflowChange> {
+  const latest = new Map<string, WorkflowChange>();
+  for (const change of changes) {
+    const before = latest.get(change.complaintId);
+    if (before === undefined || before.at.getTime() <= change.at.getTime()) latest.set(change.complaintId, change);
+  }
+  return latest;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeEvent, type AnyEvent } from '@app/contracts';
 import { ConsumerFactory, ManagedConsumer, TOPIC_NAMES, type MessageConsumer, type TopicNames } from '@app/messaging';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ComplaintRepository, type WorkflowChange } from '../complaints/complaint.repository';
 
 const FOLLOWED = new Set<string>(['complaint.state_changed', 'complaint.ownership_changed']);
@@ -25,7 +25,8 @@ export class WorkflowEventsConsumer extends ManagedConsumer<AnyEvent> {
 
   constructor(factory: ConsumerFactory, dataSource: DataSource, complaints: ComplaintRepository, @Inject(TOPIC_NAMES) topics: TopicNames) {
     super();
-    const follow = (manager: EntityManager, events: readonly AnyEvent[]) => complaints.applyWorkflowChanges(manager, events.flatMap(workflowChange));
+    // One statement for a whole run (see applyWorkflowChanges): no transaction to open and commit around it.
+    const follow = (events: readonly AnyEvent[]) => complaints.applyWorkflowChanges(dataSource.manager, events.flatMap(workflowChange));
     this.consumer = factory.create<AnyEvent>('workflow-events', {
       topics: [topics.events],
       // Most of the topic is other news (intake's own complaint.received among it): not even decoded.
@@ -34,8 +35,8 @@ export class WorkflowEventsConsumer extends ManagedConsumer<AnyEvent> {
         return type !== undefined && !FOLLOWED.has(type);
       },
       decode: (message) => decodeEvent(message.value),
-      handle: (event) => follow(dataSource.manager, [event]),
-      handleBatch: (items) => dataSource.transaction((manager) => follow(manager, items.map((item) => item.value))),
+      handle: (event) => follow([event]),
+      handleBatch: (items) => follow(items.map((item) => item.value)),
     });
   }
 }
