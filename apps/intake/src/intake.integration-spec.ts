@@ -288,6 +288,20 @@ describe('intake on the real stack', () => {
       expect(await complaintsWhere('id = $1', [first.body.complaintId])).toHaveLength(1);
     });
 
+    it('answers Idempotency-Keys that arrive together as if one came after another: one complaint per key', async () => {
+      const shared = randomUUID();
+      const post = (key: string) => http().post('/complaints').set('Authorization', as()).set('Idempotency-Key', key).send(body).expect(202);
+      const responses = await Promise.all([...Array.from({ length: 8 }, () => post(shared)), ...Array.from({ length: 12 }, () => post(randomUUID()))]);
+      const retries = responses.slice(0, 8);
+      const others = responses.slice(8);
+      expect(new Set(retries.map((response) => response.body.complaintId)).size).toBe(1);
+      expect(retries.filter((response) => response.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
+      const ids = [retries[0]!.body.complaintId as string, ...others.map((response) => response.body.complaintId as string)];
+      expect(new Set(ids).size).toBe(13);
+      expect(others.every((response) => response.headers['idempotent-replayed'] === undefined)).toBe(true);
+      await expectEventually(async () => expect(await complaintsWhere('id = ANY($1::uuid[])', [ids])).toHaveLength(13));
+    });
+
     it('lists every field error with 400', async () => {
       const response = await http().post('/complaints').set('Authorization', as()).send({ category: 'NOT A CODE', extra: true }).expect(400);
       const paths = (response.body.errors as Array<{ path: string }>).map((error) => error.path);

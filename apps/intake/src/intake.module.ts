@@ -3,6 +3,7 @@ import type { AppConfig } from '@app/config';
 import type { TopicNames } from '@app/messaging';
 import { ServiceCoreModule } from '@app/platform';
 import { AgentRegistrationService } from './api/agent-registration.service';
+import { IdempotencyKeys } from './api/idempotency-keys';
 import { ComplaintsController } from './api/complaints.controller';
 import { ComplaintIntakeService } from './complaints/complaint-intake.service';
 import { ComplaintRepository } from './complaints/complaint.repository';
@@ -30,7 +31,7 @@ export class IntakeModule {
         }),
       ],
       controllers: [ComplaintsController],
-      providers: [ComplaintRepository, ComplaintIntakeService, AgentRegistrationService, HotlineConsumer, EmailConsumer, InstoreConsumer, WorkflowEventsConsumer],
+      providers: [ComplaintRepository, ComplaintIntakeService, AgentRegistrationService, IdempotencyKeys, HotlineConsumer, EmailConsumer, InstoreConsumer, WorkflowEventsConsumer],
     };
   }
 }

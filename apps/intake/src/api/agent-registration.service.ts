@@ -4,9 +4,9 @@ import { encodeHotlineCall, type HotlineCallV1 } from '@app/contracts';
 import { normalisePhone, type PhoneRegion } from '@app/domain';
 import { KafkaProducer, TOPIC_NAMES, type TopicNames } from '@app/messaging';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { newReference } from '../complaints/new-reference';
 import type { RegisterComplaintRequest, RegisterComplaintResponse } from './complaint-api.schema';
+import { IdempotencyKeys } from './idempotency-keys';
 
 interface Assignment {
   readonly complaintId: string;
@@ -30,7 +30,7 @@ export class AgentRegistrationService {
   private readonly region: PhoneRegion;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly idempotencyKeys: IdempotencyKeys,
     private readonly producer: KafkaProducer,
     @Inject(TOPIC_NAMES) private readonly topics: TopicNames,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -77,18 +77,11 @@ export class AgentRegistrationService {
     const fresh = { complaintId: randomUUID(), reference: newReference() };
     if (idempotencyKey === null) return { ...fresh, replayed: false };
     const hash = requestHash(request);
-    const inserted = (await this.dataSource.query(
-      `INSERT INTO api_idempotency_keys (agent_id, idempotency_key, request_hash, complaint_id, reference)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING complaint_id`,
-      [agentId, idempotencyKey, hash, fresh.complaintId, fresh.reference],
-    )) as unknown[];
-    if (inserted.length === 1) return { ...fresh, replayed: false };
-    const [existing] = (await this.dataSource.query(
-      'SELECT request_hash, complaint_id, reference FROM api_idempotency_keys WHERE agent_id = $1 AND idempotency_key = $2',
-      [agentId, idempotencyKey],
-    )) as Array<{ request_hash: string; complaint_id: string; reference: string }>;
-    if (existing === undefined) throw new Error('idempotency key vanished');
-    if (existing.request_hash !== hash) {
+    const claimed = await this.idempotencyKeys.claim({ agentId, idempotencyKey, requestHash: hash, ...fresh });
+    if (claimed) return { ...fresh, replayed: false };
+    const existing = await this.idempotencyKeys.find(agentId, idempotencyKey);
+    if (existing === null) throw new Error('idempotency key vanished');
+    if (existing.requestHash !== hash) {
       throw new ConflictException({
         statusCode: 409,
         error: 'Conflict',
@@ -96,6 +89,6 @@ export class AgentRegistrationService {
         message: 'this Idempotency-Key was already used with a different request body',
       });
     }
-    return { complaintId: existing.complaint_id, reference: existing.reference, replayed: true };
+    return { complaintId: existing.complaintId, reference: existing.reference, replayed: true };
   }
 }
