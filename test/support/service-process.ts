@@ -32,7 +32,7 @@ export async function startService(name: ServiceName, port: number, env: Record<
   // A service left running by an interrupted run would answer in the new one's place, on other topics.
   if (await answers(url)) throw new Error(`${name}: port ${port} is already taken, perhaps by a service an interrupted run left behind`);
   // The young-generation size the image sets (Dockerfile NODE_OPTIONS), so a process runs as deployed.
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...(process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}/${name}`] : []), entry], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'test', HTTP_PORT: String(port), LOG_PRETTY: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
