@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { classifyFailure } from '@app/messaging';
 import { DataSource } from 'typeorm';
 
 /** An agent's Idempotency-Key with the request it came with and the complaint it would name. */
@@ -73,10 +74,13 @@ export class IdempotencyKeys {
     }
   }
 
-  /** A statement of several claims failed: each is tried alone, so only a claim at fault fails. */
+  /**
+   * A statement of several claims failed. If the database or the network is at fault, every request
+   * fails as it would have alone; otherwise each claim is tried alone, so only a claim at fault fails.
+   */
   private async settleAlone(group: readonly Pending[], error: unknown): Promise<void> {
-    if (group.length === 1) {
-      group[0]!.reject(error);
+    if (group.length === 1 || classifyFailure(error) === 'transient') {
+      for (const pending of group) pending.reject(error);
       return;
     }
     for (const pending of group) {
