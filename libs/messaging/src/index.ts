@@ -10,4 +10,5 @@ export * from './migrations/1763900800000-outbox-deleted-on-publish';
 export * from './outbox/outbox.relay';
 export * from './outbox/outbox.writer';
 export * from './producer/kafka-producer';
+export * from './support/coalescing-writer';
 export * from './messaging.module';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { classifyFailure } from '@app/messaging';
+import { CoalescingWriter } from '@app/messaging';
 import { DataSource } from 'typeorm';
 
 /** An agent's Idempotency-Key with the request it came with and the complaint it would name. */
@@ -18,12 +18,6 @@ export interface StoredIdempotencyKey {
   readonly reference: string;
 }
 
-interface Pending {
-  readonly claim: IdempotencyClaim;
-  readonly resolve: (claimed: boolean) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /** Claims written in one statement at most: well within PostgreSQL's limits, and a short statement. */
 const MAX_CLAIMS_PER_STATEMENT = 500;
 
@@ -31,21 +25,24 @@ const MAX_CLAIMS_PER_STATEMENT = 500;
  * The API's Idempotency-Keys. Claims that arrive while one statement is on its way go together in the
  * next, one INSERT for all of them, so the API's one write per request costs the database a round
  * trip per busy moment rather than per request; a lone request still goes at once. Within a statement
- * the first claim of a key wins, as if they had come one after another.
+ * the first claim of a key wins, as if they had come one after another. A statement that fails for a
+ * claim's own sake is retried one claim at a time (CoalescingWriter), so only that request fails.
  */
 @Injectable()
 export class IdempotencyKeys {
-  private readonly queue: Pending[] = [];
-  private writing = false;
+  private readonly claims = new CoalescingWriter<IdempotencyClaim, boolean>({
+    write: async (claims) => {
+      const stored = await this.insert(claims);
+      return claims.map((claim) => stored.has(claim.complaintId));
+    },
+    takeFrom: (queue) => Math.min(queue.length, MAX_CLAIMS_PER_STATEMENT),
+  });
 
   constructor(private readonly dataSource: DataSource) {}
 
   /** Stores the key for this claim's complaint; false when the key was already stored (by any request). */
   claim(claim: IdempotencyClaim): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ claim, resolve, reject });
-      void this.write();
-    });
+    return this.claims.submit(claim);
   }
 
   async find(agentId: string, idempotencyKey: string): Promise<StoredIdempotencyKey | null> {
@@ -54,42 +51,6 @@ export class IdempotencyKeys {
       [agentId, idempotencyKey],
     )) as Array<{ request_hash: string; complaint_id: string; reference: string }>;
     return row === undefined ? null : { requestHash: row.request_hash, complaintId: row.complaint_id, reference: row.reference };
-  }
-
-  private async write(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0, MAX_CLAIMS_PER_STATEMENT);
-        try {
-          const claimed = await this.insert(group.map((pending) => pending.claim));
-          for (const pending of group) pending.resolve(claimed.has(pending.claim.complaintId));
-        } catch (error) {
-          await this.settleAlone(group, error);
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  /**
-   * A statement of several claims failed. If the database or the network is at fault, every request
-   * fails as it would have alone; otherwise each claim is tried alone, so only a claim at fault fails.
-   */
-  private async settleAlone(group: readonly Pending[], error: unknown): Promise<void> {
-    if (group.length === 1 || classifyFailure(error) === 'transient') {
-      for (const pending of group) pending.reject(error);
-      return;
-    }
-    for (const pending of group) {
-      try {
-        pending.resolve((await this.insert([pending.claim])).has(pending.claim.complaintId));
-      } catch (own) {
-        pending.reject(own);
-      }
-    }
   }
 
   /** The complaint ids whose claims were stored. */

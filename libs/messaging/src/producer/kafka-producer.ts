@@ -1,5 +1,5 @@
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import { classifyFailure } from '../consumer/errors';
+import { CoalescingWriter } from '../support/coalescing-writer';
 
 export interface OutgoingMessage {
   readonly key: string | null;
@@ -12,12 +12,10 @@ export interface SendOptions {
   readonly compressed?: boolean;
 }
 
-interface PendingSend {
+interface QueuedSend {
   readonly topicMessages: readonly TopicMessages[];
   readonly compressed: boolean;
   readonly bytes: number;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -39,8 +37,13 @@ const MAX_COALESCED_BYTES = 512 * 1024;
 export class KafkaProducer {
   private readonly producer: Producer;
   private connected: Promise<void> | null = null;
-  private readonly queue: PendingSend[] = [];
-  private flushing = false;
+  private readonly sends = new CoalescingWriter<QueuedSend, void>({
+    write: async (group) => {
+      await this.sendNow(group);
+      return group.map(() => undefined);
+    },
+    takeFrom: coalescable,
+  });
   /** Set by disconnect, cleared by connect: sends do not reopen a producer that was closed. */
   private closed = false;
 
@@ -80,59 +83,17 @@ export class KafkaProducer {
       .map((batch) => ({ topic: batch.topic, messages: batch.messages.map(toKafkaMessage) }));
     if (topicMessages.length === 0) return;
     const bytes = batches.reduce((sum, batch) => sum + batch.messages.reduce((size, message) => size + Buffer.byteLength(message.value), 0), 0);
-    await new Promise<void>((resolve, reject) => {
-      this.queue.push({ topicMessages, compressed: options.compressed === true, bytes, resolve, reject });
-      void this.flush();
-    });
+    await this.sends.submit({ topicMessages, compressed: options.compressed === true, bytes });
   }
 
   async disconnect(): Promise<void> {
     this.closed = true;
     this.connected = null;
-    for (const pending of this.queue.splice(0)) pending.reject(new Error('the producer was disconnected before this send'));
+    this.sends.rejectQueued(new Error('the producer was disconnected before this send'));
     await this.producer.disconnect();
   }
 
-  /** Sends what is queued, one request at a time, until the queue is empty. */
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group = takeCoalescable(this.queue);
-        try {
-          await this.sendNow(group);
-          for (const pending of group) pending.resolve();
-        } catch (error) {
-          await this.settleAlone(group, error);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  /**
-   * A coalesced request failed. If the broker or the network is at fault, every caller retries its
-   * own way; otherwise one caller's messages may be the cause (too large, say), so each send is
-   * tried alone and only the guilty one fails.
-   */
-  private async settleAlone(group: readonly PendingSend[], error: unknown): Promise<void> {
-    if (group.length === 1 || classifyFailure(error) === 'transient') {
-      for (const pending of group) pending.reject(error);
-      return;
-    }
-    for (const pending of group) {
-      try {
-        await this.sendNow([pending]);
-        pending.resolve();
-      } catch (own) {
-        pending.reject(own);
-      }
-    }
-  }
-
-  private async sendNow(group: readonly PendingSend[]): Promise<void> {
+  private async sendNow(group: readonly QueuedSend[]): Promise<void> {
     if (this.closed) throw new Error('the producer was disconnected before this send');
     await this.open();
     await this.producer.sendBatch({
@@ -143,20 +104,19 @@ export class KafkaProducer {
   }
 }
 
-/** The queue's head and the sends after it that can share its request: same compression, size bounded. */
-function takeCoalescable(queue: PendingSend[]): PendingSend[] {
-  const first = queue.shift();
-  if (first === undefined) return [];
-  const group = [first];
+/** How many sends from the queue's head can share one request: same compression, size bounded. */
+function coalescable(queue: readonly QueuedSend[]): number {
+  const first = queue[0];
+  if (first === undefined) return 0;
   let bytes = first.bytes;
-  while (queue.length > 0) {
-    const next = queue[0];
+  let count = 1;
+  while (count < queue.length) {
+    const next = queue[count]!;
     if (next.compressed !== first.compressed || bytes + next.bytes > MAX_COALESCED_BYTES) break;
-    group.push(next);
     bytes += next.bytes;
-    queue.shift();
+    count += 1;
   }
-  return group;
+  return count;
 }
 
 /** One entry per topic, each topic's messages in the order of the sends. */
