@@ -19,6 +19,11 @@ interface OutboxRow {
   headers: Record<string, string>;
 }
 
+/** Outbox ids are bigserial values, as strings: shorter is smaller, else compare digit by digit. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** Groups rows by topic, keeping each topic's rows in outbox order (so each key's order survives). */
 export function toTopicBatches(rows: readonly OutboxRow[]): Array<{ topic: string; messages: OutgoingMessage[] }> {
   const byTopic = new Map<string, OutgoingMessage[]>();
@@ -33,11 +38,11 @@ export function toTopicBatches(rows: readonly OutboxRow[]): Array<{ topic: strin
 /**
  * Publishes the outbox to Kafka in id order and deletes the rows sent (the topic keeps the events).
  *
- * Each round runs in one transaction that first takes a transaction-level advisory lock named after
- * the schema: of several relay instances exactly one publishes at a time, so no row is published
- * twice in normal operation. The rows are deleted in the same transaction after Kafka acknowledged
- * them; a relay killed in between leaves them in place, and they are published again (at-least-once,
- * absorbed by idempotent consumers). Deleting costs the database less than marking: no new row
+ * Each round runs in one transaction that takes a transaction-level advisory lock named after the
+ * schema: of several relay instances exactly one publishes at a time, so no row is published twice in
+ * normal operation. The round deletes its rows, publishes them, and commits once Kafka acknowledged
+ * them; a relay killed before the commit leaves them in place, and they are published again
+ * (at-least-once, absorbed by idempotent consumers). Deleting costs the database less than marking: no new row
  * version, no index entries. A transaction that wrote rows and rolled back leaves nothing.
  * The relay wakes on the outbox trigger's NOTIFY and polls as a fallback.
  */
@@ -94,16 +99,21 @@ export class OutboxRelay {
   /** One round: at most batchSize rows. Returns how many rows this instance published. */
   async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      // The lock is asked once (an InitPlan), with the read: while another instance holds it, no rows.
-      const rows = (await manager.query(
-        `SELECT id, topic, message_key, payload, headers FROM outbox
-         WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) ORDER BY id LIMIT $2`,
+      // One statement asks for the lock (once, an InitPlan: while another instance holds it, no rows),
+      // picks the oldest rows and deletes them. The statement's view of the outbox may predate the commit
+      // of the round that just released the lock; deleting, PostgreSQL checks each row again and returns
+      // only those it deleted, never one that round already published and deleted.
+      const [deleted] = (await manager.query(
+        `DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) ORDER BY id LIMIT $2)
+         RETURNING id, topic, message_key, payload, headers`,
         [`outbox:${this.schema}`, this.options.batchSize],
-      )) as OutboxRow[];
-      if (rows.length === 0) return 0;
+      )) as [OutboxRow[], number];
+      if (deleted.length === 0) return 0;
+      const rows = deleted.sort((a, b) => compareIds(a.id, b.id));
+      // Published before the deletion commits: a failure here rolls it back, and the rows go out again.
       await this.producer.sendBatch(toTopicBatches(rows));
       await this.afterPublish?.(rows.length);
-      await manager.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       return rows.length;
     });
   }
