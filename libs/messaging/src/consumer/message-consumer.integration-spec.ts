@@ -259,6 +259,75 @@ describe('MessageConsumer on the real broker', () => {
     await expectEventually(() => expect(handledBy.size).toBe(events.length), { timeoutMs: 30_000 });
   });
 
+  it('stops every batch of a fetch when the group rebalances, not only the one that heard it', async () => {
+    createdTopics.push(topic);
+    topic = await createTestTopic(admin, 'events', 6);
+    const events = Array.from({ length: 180 }, () => complaintReceivedEvent());
+    await producer.send(
+      topic,
+      events.map((event) => ({ key: event.id, value: encodeEvent(event) })),
+    );
+    const groupId = uniqueName('group');
+    const runsBegun: number[] = [];
+    // One partition at a time, a second per run of 10: a fetch holds about 18 runs over six partitions.
+    await startConsumer({
+      groupId,
+      heartbeatIntervalMs: 200,
+      maxBatchSize: 10,
+      handle: async () => undefined,
+      handleBatch: async () => {
+        runsBegun.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      },
+    });
+    await expectEventually(() => expect(runsBegun.length).toBeGreaterThan(0));
+
+    const joining = Date.now();
+    await startConsumer({ groupId, handle: async () => undefined });
+    const joined = Date.now();
+
+    // The run in hand when the signal came ends (and perhaps one more begun before the signal); the other
+    // partitions' batches begin no run of their own, where each of the five used to begin one.
+    const begunWhileJoining = runsBegun.filter((at) => at > joining && at < joined).length;
+    expect(begunWhileJoining).toBeLessThanOrEqual(2);
+  });
+
+  it('stops a run it handles one message at a time when the group rebalances, leaving the rest to their next owner', async () => {
+    const events = Array.from({ length: 20 }, () => complaintReceivedEvent());
+    await producer.send(
+      topic,
+      events.map((event) => ({ key: 'one-partition', value: encodeEvent(event) })),
+    );
+    const groupId = uniqueName('group');
+    const handledAt: number[] = [];
+    const handledBy = new Map<string, string[]>();
+    const record = (member: string, value: AnyEvent) => handledBy.set(value.id, [...(handledBy.get(value.id) ?? []), member]);
+    // Every run fails as a whole and goes one message at a time, 300 ms each: 6 s for the run of 20.
+    await startConsumer({
+      groupId,
+      heartbeatIntervalMs: 200,
+      handleBatch: async () => {
+        throw new Error('this run cannot go as one');
+      },
+      handle: async (value) => {
+        handledAt.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        record('first', value);
+      },
+    });
+    await expectEventually(() => expect(handledAt.length).toBeGreaterThan(0));
+
+    const joining = Date.now();
+    await startConsumer({ groupId, handle: async (value) => void record('second', value) });
+    const joined = Date.now();
+
+    // The message in hand is finished and perhaps one more begun before the signal; the run's other
+    // messages used to be handled first, holding the new member back for seconds.
+    expect(handledAt.filter((at) => at > joining && at < joined).length).toBeLessThanOrEqual(2);
+    // Whoever owns the partition now finishes the run: every message handled, none lost.
+    await expectEventually(() => expect(handledBy.size).toBe(events.length), { timeoutMs: 20_000 });
+  });
+
   describe('in runs (handleBatch)', () => {
     const categoryOf = (value: AnyEvent) => (value.type === 'complaint.received' ? value.payload.category : '');
 

@@ -77,6 +77,11 @@ type Outcome = 'done' | 'aborted';
 const COMMIT_INTERVAL_MS = 1000;
 const DEFAULT_MAX_BATCH_SIZE = 500;
 const HEARTBEAT_SLICE_MS = 1000;
+/**
+ * A heartbeat is sent between runs once this long has passed since the last; it is how a member hears
+ * that the group is rebalancing, so it bounds how long a joining member waits on a busy one.
+ */
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;
 
 function headersOf(headers: IHeaders | undefined): Record<string, string> {
   const result: Record<string, string> = {};
@@ -132,6 +137,12 @@ export class MessageConsumer<T> {
   private readonly pending = new Map<string, OffsetCommit>();
   private readonly lastCommitAt = new Map<string, number>();
   private commitTimer: NodeJS.Timeout | null = null;
+  /**
+   * The group's rebalance signal, once any batch in hand has heard it: every other batch of the same
+   * fetch stops too, instead of working through a run of its own before its own heartbeat hears it again.
+   * Cleared when the member has rejoined.
+   */
+  private rebalanceSignal: unknown = null;
 
   constructor(
     kafka: Kafka,
@@ -142,10 +153,13 @@ export class MessageConsumer<T> {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1000,
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10000, restartOnFailure: async () => true },
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.rebalanceSignal = null;
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.logger.error({ msg: 'consumer crashed; kafkajs restarts it', error: describeError(event.payload.error) });
@@ -230,18 +244,17 @@ export class MessageConsumer<T> {
   private async eachBatch({ batch, resolveOffset, heartbeat: groupHeartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     // A heartbeat is how the group says it is rebalancing: the member must stop and rejoin at once,
     // or a new member waits for it (up to the rebalance timeout) while it works through its backlog.
-    let rebalancing: unknown = null;
     const heartbeat = async () => {
       try {
         await groupHeartbeat();
       } catch (error) {
-        if (isRebalanceSignal(error)) rebalancing = error;
+        if (isRebalanceSignal(error)) this.rebalanceSignal = error;
         throw error;
       }
     };
     const runSize = this.options.handleBatch === undefined ? 1 : (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
     for (let start = 0; start < batch.messages.length; start += runSize) {
-      if (!isRunning() || isStale()) break;
+      if (!isRunning() || isStale() || this.rebalanceSignal !== null) break;
       const run = batch.messages.slice(start, start + runSize);
       const ignore = this.options.ignore;
       const sources = run
@@ -259,14 +272,15 @@ export class MessageConsumer<T> {
       // Committed now if the partition's last commit is old enough, else by the timer (or as below).
       await this.commitOffset({ topic: batch.topic, partition: batch.partition, offset: nextOffset(last) });
       await heartbeat().catch(() => undefined);
-      if (rebalancing !== null) break;
     }
+    const rebalancing = this.rebalanceSignal;
+    if (rebalancing === null) return;
     // Ending for a rebalance, the member commits everything it handled (every partition, while its
     // generation still stands) before it rejoins: the next owners start after it.
-    if (rebalancing !== null) await this.commitPending();
-    // kafkajs rejoins the group when eachBatch throws its rebalance error; a consumer that is stopping
-    // must not rejoin (it would reconnect while disconnecting), so it only ends the batch.
-    if (rebalancing !== null && isRunning()) throw rebalancing;
+    await this.commitPending();
+    // kafkajs rejoins the group when eachBatch throws its rebalance error, once every batch of the fetch
+    // has ended; a consumer that is stopping must not rejoin (it would reconnect while disconnecting).
+    if (isRunning()) throw rebalancing;
   }
 
   private async decode(source: SourceMessage): Promise<DecodeResult<T>> {
@@ -311,8 +325,12 @@ export class MessageConsumer<T> {
             error: describeError(error),
           });
           for (const item of items) {
+            // A run handled one at a time can take long: the member stops between messages when the group
+            // rebalances or the consumer stops, and the run's next owner handles it again (idempotently).
+            if (!isRunning() || this.rebalanceSignal !== null) return 'aborted';
             const outcome = await this.handleDecoded(item, heartbeat, isRunning);
             if (outcome === 'aborted') return outcome;
+            await heartbeat().catch(() => undefined);
           }
           return 'done';
         }
@@ -398,7 +416,8 @@ export class MessageConsumer<T> {
   private async wait(ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<boolean> {
     const until = Date.now() + ms;
     while (Date.now() < until) {
-      if (!isRunning()) return false;
+      // Another batch heard the group rebalancing: this one's partition may be going too.
+      if (!isRunning() || this.rebalanceSignal !== null) return false;
       await new Promise((resolve) => setTimeout(resolve, Math.min(HEARTBEAT_SLICE_MS, until - Date.now())));
       try {
         await heartbeat();
