@@ -5,7 +5,7 @@ import { createTestDatabase } from '@app/testing/infrastructure';
 import type { DataSource } from 'typeorm';
 import { hotlineCallToCommand } from '../channels/channel-command.mapper';
 import { INTAKE_MIGRATIONS } from '../migrations';
-import { ComplaintIntakeService, RunConflictError, type Registration } from './complaint-intake.service';
+import { ComplaintIntakeService, type Registration } from './complaint-intake.service';
 import { ComplaintRepository } from './complaint.repository';
 import type { RegisterOutcome } from './register-complaint.command';
 
@@ -84,20 +84,21 @@ describe('ComplaintIntakeService.registerMany on PostgreSQL', () => {
     }
   });
 
-  it('refuses a run, writing nothing, when another transaction claims one of its new identities meanwhile', async () => {
+  it('registers a run again as a whole when another transaction claims one of its new identities meanwhile', async () => {
     const { intake, dataSource } = await service();
     const contested = registration({ callerNumber: ukMobile() });
     const other = registration({ callerNumber: ukMobile() });
     const rival = dataSource.createQueryRunner();
     await rival.connect();
     await rival.startTransaction();
+    let outcomes: Awaited<ReturnType<ComplaintIntakeService['registerMany']>>;
     try {
       await rival.query(`INSERT INTO customers (id) VALUES ('00000000-0000-4000-8000-000000000001')`);
       await rival.query(`INSERT INTO customer_identities (identity, customer_id) VALUES ($1, '00000000-0000-4000-8000-000000000001')`, [
         contested.identities[0],
       ]);
       const run = intake.registerMany([other, contested]);
-      // The run waits on the rival's uncommitted identity, then finds it taken.
+      // The run waits on the rival's uncommitted identity, finds it taken, and is tried again.
       await expectEventually(async () => {
         const waiting = (await dataSource.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO customer_identities%'`,
@@ -105,15 +106,15 @@ describe('ComplaintIntakeService.registerMany on PostgreSQL', () => {
         expect(waiting[0]?.n).toBeGreaterThan(0);
       });
       await rival.commitTransaction();
-      await expect(run).rejects.toBeInstanceOf(RunConflictError);
+      outcomes = await run;
     } finally {
       await rival.release();
     }
-    expect(await count(dataSource, 'SELECT count(*) AS n FROM complaints')).toBe(0);
-    expect(await count(dataSource, 'SELECT count(*) AS n FROM customers')).toBe(1);
-
-    // One at a time, the contested complaint joins the rival's customer.
-    const outcome = await intake.register(contested.command, contested.identities);
-    expect(outcome.customerId).toBe('00000000-0000-4000-8000-000000000001');
+    // The contested complaint joins the rival's customer; nothing of the refused try remains.
+    expect(outcomes[1]?.customerId).toBe('00000000-0000-4000-8000-000000000001');
+    expect(outcomes[0]?.customerId).not.toBe('00000000-0000-4000-8000-000000000001');
+    expect(await count(dataSource, 'SELECT count(*) AS n FROM complaints')).toBe(2);
+    expect(await count(dataSource, 'SELECT count(*) AS n FROM customers')).toBe(2);
+    expect(await count(dataSource, `SELECT count(*) AS n FROM outbox WHERE headers->>'event-type' = 'complaint.received'`)).toBe(2);
   });
 });

@@ -10,6 +10,8 @@ import type { AppendCustomerMessageCommand, RegisterComplaintCommand, RegisterOu
 const PRODUCER = 'intake';
 const UNIQUE_VIOLATION = '23505';
 const MAX_REFERENCE_ATTEMPTS = 5;
+/** Tries of a run as one before the caller registers its complaints one at a time. */
+const MAX_RUN_ATTEMPTS = 3;
 
 /** A complaint to register and the identities its customer is recognised by. */
 export interface Registration {
@@ -19,7 +21,8 @@ export interface Registration {
 
 /**
  * A run could not be registered as one: a concurrent transaction claimed one of its new customers'
- * identities. Registering the run one complaint at a time settles it.
+ * identities, or stored one of its complaints. Tried again, the run finds what was committed; after a
+ * few such tries, registering the run one complaint at a time settles it.
  */
 export class RunConflictError extends Error {
   constructor(message: string) {
@@ -67,7 +70,16 @@ export class ComplaintIntakeService {
    */
   async registerMany(registrations: readonly Registration[]): Promise<RegisterOutcome[]> {
     if (registrations.length === 0) return [];
-    return this.dataSource.transaction((manager) => this.registerManyIn(manager, registrations));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction((manager) => this.registerManyIn(manager, registrations));
+      } catch (error) {
+        // What the concurrent transaction claimed or stored is committed now: the run, tried again, finds
+        // it like any stored identity or complaint. Runs of many new customers at once (a backlog read by
+        // several partitions or instances) meet this often, and one complaint at a time costs far more.
+        if (!(error instanceof RunConflictError) || attempt >= MAX_RUN_ATTEMPTS) throw error;
+      }
+    }
   }
 
   private async registerManyIn(manager: EntityManager, registrations: readonly Registration[]): Promise<RegisterOutcome[]> {
