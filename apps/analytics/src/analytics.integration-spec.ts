@@ -434,6 +434,14 @@ describe('analytics on the real stack', () => {
       expect(progress.eventsTotal).toBe(progress.eventsDone);
       expect(progress.eventsPerSecond).toBeGreaterThan(0);
       expect(await figures()).toEqual(live);
+      // Replayed into unlogged tables, the projection swapped in is durable: every table is logged again.
+      const persistence = (await app.get(DataSource).query(
+        `SELECT c.relname, c.relpersistence FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relkind IN ('r', 'i') ORDER BY c.relname`,
+        [app.get(ProjectionStore).schemas.live],
+      )) as Array<{ relname: string; relpersistence: string }>;
+      expect(persistence.length).toBeGreaterThan(7);
+      expect(persistence.filter((relation) => relation.relpersistence !== 'p')).toEqual([]);
     }, 90_000);
 
     it('gives other figures when a parameter changes', async () => {

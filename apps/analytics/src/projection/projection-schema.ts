@@ -27,15 +27,27 @@ export function projectionSchemas(serviceSchema: string): ProjectionSchemas {
  */
 const UPDATED_FILLFACTOR = 60;
 
-export function projectionDdl(schema: string): string[] {
+/** The projection's tables, in the order a batch first writes them (the ledger always first). */
+export const PROJECTION_TABLES = ['applied_events', 'complaints', 'deadlines', 'surveys', 'purchases', 'churns', 'projection_meta'] as const;
+
+export interface ProjectionDdlOptions {
+  /**
+   * Tables that write no WAL: a recompute's shadow while it replays, made durable before it is swapped in
+   * (`ProjectionStore.makeDurable`). A crash meanwhile empties them, and the recompute fails and is run again.
+   */
+  readonly unlogged?: boolean;
+}
+
+export function projectionDdl(schema: string, options: ProjectionDdlOptions = {}): string[] {
   const s = `"${assertSchemaName(schema)}"`;
+  const table = options.unlogged === true ? 'UNLOGGED TABLE' : 'TABLE';
   return [
     `CREATE SCHEMA ${s}`,
-    `CREATE TABLE ${s}.projection_meta (version integer NOT NULL, built_at timestamptz NOT NULL DEFAULT now())`,
+    `CREATE ${table} ${s}.projection_meta (version integer NOT NULL, built_at timestamptz NOT NULL DEFAULT now())`,
     `INSERT INTO ${s}.projection_meta (version) VALUES (${PROJECTION_VERSION})`,
     // Every event applied, by id: the projection's own ledger, swapped with it.
-    `CREATE TABLE ${s}.applied_events (event_id uuid PRIMARY KEY)`,
-    `CREATE TABLE ${s}.complaints (
+    `CREATE ${table} ${s}.applied_events (event_id uuid PRIMARY KEY)`,
+    `CREATE ${table} ${s}.complaints (
        complaint_id        uuid PRIMARY KEY,
        customer_id         uuid,
        channel             text,
@@ -62,7 +74,7 @@ export function projectionDdl(schema: string): string[] {
     `CREATE INDEX ON ${s}.complaints (received_at)`,
     `CREATE INDEX ON ${s}.complaints (customer_id, received_at)`,
     // One row per deadline cycle: when due, met or breached, and the business time it used.
-    `CREATE TABLE ${s}.deadlines (
+    `CREATE ${table} ${s}.deadlines (
        complaint_id  uuid NOT NULL,
        kind          text NOT NULL,
        cycle         integer NOT NULL,
@@ -73,7 +85,7 @@ export function projectionDdl(schema: string): string[] {
        breached_at   timestamptz,
        PRIMARY KEY (complaint_id, kind, cycle)
      ) WITH (fillfactor = ${UPDATED_FILLFACTOR})`,
-    `CREATE TABLE ${s}.purchases (
+    `CREATE ${table} ${s}.purchases (
        purchase_id  uuid PRIMARY KEY,
        customer_id  uuid NOT NULL,
        store_id     text,
@@ -84,8 +96,8 @@ export function projectionDdl(schema: string): string[] {
     `CREATE INDEX ON ${s}.purchases (customer_id, at)`,
     `CREATE INDEX ON ${s}.purchases (at)`,
     // The first explicit loss of each customer.
-    `CREATE TABLE ${s}.churns (customer_id uuid PRIMARY KEY, at timestamptz NOT NULL)`,
-    `CREATE TABLE ${s}.surveys (
+    `CREATE ${table} ${s}.churns (customer_id uuid PRIMARY KEY, at timestamptz NOT NULL)`,
+    `CREATE ${table} ${s}.surveys (
        survey_id     uuid PRIMARY KEY,
        customer_id   uuid NOT NULL,
        sampled_at    timestamptz NOT NULL,

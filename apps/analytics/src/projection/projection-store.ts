@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { PROJECTION_VERSION, projectionDdl, projectionSchemas, type ProjectionSchemas } from './projection-schema';
+import { assertSchemaName } from '@app/persistence';
+import { PROJECTION_TABLES, PROJECTION_VERSION, projectionDdl, projectionSchemas, type ProjectionDdlOptions, type ProjectionSchemas } from './projection-schema';
 
 /**
  * The live projection schema and its shadow. Writers to the live projection hold a shared advisory
@@ -71,11 +72,28 @@ export class ProjectionStore implements OnModuleInit {
   }
 
   /** A fresh, empty projection in `schema` (anything there before is dropped). */
-  async create(runner: QueryRunner, schema: string): Promise<void> {
+  async create(runner: QueryRunner, schema: string, options: ProjectionDdlOptions = {}): Promise<void> {
     await runner.startTransaction();
     try {
       await runner.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      for (const statement of projectionDdl(schema)) await runner.query(statement);
+      for (const statement of projectionDdl(schema, options)) await runner.query(statement);
+      await runner.commitTransaction();
+    } catch (error) {
+      await runner.rollbackTransaction();
+      throw error;
+    }
+  }
+
+  /**
+   * Makes a projection created unlogged durable: each table is rewritten into the WAL once. Its writers
+   * wait meanwhile; the tables are locked in the order every writer first takes them, so none deadlocks.
+   */
+  async makeDurable(runner: QueryRunner, schema: string): Promise<void> {
+    const tables = PROJECTION_TABLES.map((table) => `"${assertSchemaName(schema)}".${table}`);
+    await runner.startTransaction();
+    try {
+      for (const table of tables) await runner.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+      for (const table of tables) await runner.query(`ALTER TABLE ${table} SET LOGGED`);
       await runner.commitTransaction();
     } catch (error) {
       await runner.rollbackTransaction();

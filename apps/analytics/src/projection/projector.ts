@@ -54,6 +54,11 @@ function subjectOf(event: AnyEvent): string | null {
   }
 }
 
+/** Events that update their complaint's row, which must exist first. */
+function needsComplaintRow(event: AnyEvent): event is EventOf<'complaint.state_changed' | 'sla.breached' | 'complaint.escalated'> {
+  return event.type === 'complaint.state_changed' || event.type === 'sla.breached' || event.type === 'complaint.escalated';
+}
+
 /** Column-wise arrays of the rows, for `unnest($1::type[], $2::type[], ...)`. */
 function columns(rows: readonly Row[], width: number): unknown[][] {
   const result: unknown[][] = Array.from({ length: width }, () => new Array<unknown>(rows.length));
@@ -99,13 +104,25 @@ export class Projector {
     const fresh = new Set(inserted.map((row) => row.event_id));
     // A duplicate within the batch is inserted once: only its first occurrence applies.
     const toApply = events.filter((event) => fresh.delete(event.id.toLowerCase()));
+    // A complaint's row exists before any of its events is applied: a state change, breach or escalation
+    // may come before (or without) its complaint.received, which then fills the empty row in just as it
+    // would have inserted it. One statement for the whole batch rather than one per round, and only for
+    // complaints whose complaint.received does not come first in the batch.
+    const received = new Set<string>();
+    const ensured = new Set<string>();
+    for (const event of toApply) {
+      if (event.type === 'complaint.received') received.add(event.payload.complaintId.toLowerCase());
+      else if (needsComplaintRow(event) && !received.has(event.payload.complaintId.toLowerCase())) ensured.add(event.payload.complaintId.toLowerCase());
+    }
+    if (ensured.size > 0) {
+      await manager.query(`INSERT INTO ${this.s}.complaints (complaint_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`, [[...ensured]]);
+    }
     for (const round of byOccurrence(toApply, subjectOf)) await this.applyRound(manager, round);
     return toApply.length;
   }
 
   /** Events that write distinct rows: statement order only has to follow each event type's own order. */
   private async applyRound(manager: EntityManager, events: readonly AnyEvent[]): Promise<void> {
-    const ensured: Row[] = [];
     const received: Row[] = [];
     const stateChanges: Row[] = [];
     const escalations: Row[] = [];
@@ -121,17 +138,14 @@ export class Projector {
           this.received(event, received, met);
           break;
         case 'complaint.state_changed':
-          ensured.push([event.payload.complaintId]);
           this.stateChanged(event, stateChanges, met, firstResponses);
           break;
         case 'sla.breached': {
           const p = event.payload;
-          ensured.push([p.complaintId]);
           breaches.push([p.complaintId, p.kind, p.cycle, p.dueAt, p.breachedAt]);
           break;
         }
         case 'complaint.escalated':
-          ensured.push([event.payload.complaintId]);
           escalations.push([event.payload.complaintId, event.payload.level]);
           break;
         case 'survey.responded':
@@ -150,7 +164,6 @@ export class Projector {
       }
     }
     const s = this.s;
-    await this.write(manager, ensured, `INSERT INTO ${s}.complaints (complaint_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`, 1);
     await this.write(
       manager,
       received,

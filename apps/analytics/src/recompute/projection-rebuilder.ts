@@ -170,7 +170,8 @@ export class ProjectionRebuilder {
     let consumer: Consumer | null = null;
     try {
       await admin.connect();
-      await store.create(runner, store.schemas.shadow);
+      // Unlogged while it replays: the shadow's rows are written once more, in bulk, when made durable.
+      await store.create(runner, store.schemas.shadow, { unlogged: true });
       const first = await endOffsets(admin, topic);
       counters.total = span(first);
       const reached = new Map<number, bigint>();
@@ -180,6 +181,8 @@ export class ProjectionRebuilder {
       await this.waitFor(first, reached, failure);
       counters.state = 'catching_up';
       await report(true);
+      // Durable before the live writers stop: the replay goes on behind it, and the swap waits for nothing.
+      await store.makeDurable(runner, store.schemas.shadow);
       await store.lockWriters(runner);
       try {
         const last = await endOffsets(admin, topic);
