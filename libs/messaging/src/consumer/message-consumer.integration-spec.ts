@@ -359,6 +359,40 @@ describe('MessageConsumer on the real broker', () => {
       await expectEventually(() => expect(again).toEqual([later.id]));
     });
 
+    it("decodes a run's messages side by side, and dead-letters the undecodable ones in their order", async () => {
+      const events = Array.from({ length: 8 }, () => complaintReceivedEvent());
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const handled: string[] = [];
+      await startConsumer({
+        // A decoder that takes turns of the event loop, as a streaming MIME parser does.
+        decode: async (message) => {
+          inFlight += 1;
+          mostInFlight = Math.max(mostInFlight, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          inFlight -= 1;
+          return decodeEvent(message.value);
+        },
+        handle: async () => {
+          throw new Error('the run path handles these');
+        },
+        handleBatch: async (items) => void handled.push(...items.map((item) => item.value.id)),
+      });
+
+      const undecodable = [Buffer.from('not json at all'), Buffer.from('{"also": "not an event"}')];
+      await producer.send(topic, [
+        ...events.slice(0, 4).map((event) => ({ key: 'one-partition', value: encodeEvent(event) })),
+        { key: 'one-partition', value: undecodable[0]! },
+        ...events.slice(4).map((event) => ({ key: 'one-partition', value: encodeEvent(event) })),
+        { key: 'one-partition', value: undecodable[1]! },
+      ]);
+
+      await expectEventually(() => expect(handled).toEqual(events.map((event) => event.id)));
+      expect(mostInFlight).toBeGreaterThan(1);
+      const deadLetters = await readMessages(kafka, deadLetterTopic, 2);
+      expect(deadLetters.map((message) => message.value?.toString())).toEqual(undecodable.map((bytes) => bytes.toString()));
+    });
+
     it('handles a run one message at a time when it fails, so only the bad message is dead-lettered', async () => {
       const before = complaintReceivedEvent();
       const failing = complaintReceivedEvent({ category: 'fail-me' });
