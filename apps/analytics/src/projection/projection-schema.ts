@@ -27,7 +27,7 @@ export function projectionSchemas(serviceSchema: string): ProjectionSchemas {
  */
 const UPDATED_FILLFACTOR = 60;
 
-/** The projection's tables, in the order a batch first writes them (the ledger always first). */
+/** The projection's tables, the ledger first: every batch writes it before any other. */
 export const PROJECTION_TABLES = ['applied_events', 'complaints', 'deadlines', 'surveys', 'purchases', 'churns', 'projection_meta'] as const;
 
 export interface ProjectionDdlOptions {

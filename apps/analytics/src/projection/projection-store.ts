@@ -86,7 +86,8 @@ export class ProjectionStore implements OnModuleInit {
 
   /**
    * Makes a projection created unlogged durable: each table is rewritten into the WAL once. Its writers
-   * wait meanwhile; the tables are locked in the order every writer first takes them, so none deadlocks.
+   * wait meanwhile. The ledger is locked first, and every writer takes it before any other table, so
+   * none holds a table this waits for while waiting for one this holds.
    */
   async makeDurable(runner: QueryRunner, schema: string): Promise<void> {
     const tables = PROJECTION_TABLES.map((table) => `"${assertSchemaName(schema)}".${table}`);

@@ -42,8 +42,8 @@ export function toTopicBatches(rows: readonly OutboxRow[]): Array<{ topic: strin
  * schema: of several relay instances exactly one publishes at a time, so no row is published twice in
  * normal operation. The round deletes its rows, publishes them, and commits once Kafka acknowledged
  * them; a relay killed before the commit leaves them in place, and they are published again
- * (at-least-once, absorbed by idempotent consumers). Deleting costs the database less than marking: no new row
- * version, no index entries. A transaction that wrote rows and rolled back leaves nothing.
+ * (at-least-once, absorbed by idempotent consumers). Deleting costs the database less than marking: no
+ * new row version, no index entries. A transaction that wrote rows and rolled back leaves nothing.
  * The relay wakes on the outbox trigger's NOTIFY and polls as a fallback.
  */
 export class OutboxRelay {
