@@ -93,7 +93,8 @@ export class ProjectionStore implements OnModuleInit {
     const tables = PROJECTION_TABLES.map((table) => `"${assertSchemaName(schema)}".${table}`);
     await runner.startTransaction();
     try {
-      for (const table of tables) await runner.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+      // Taken in the order listed.
+      await runner.query(`LOCK TABLE ${tables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
       for (const table of tables) await runner.query(`ALTER TABLE ${table} SET LOGGED`);
       await runner.commitTransaction();
     } catch (error) {

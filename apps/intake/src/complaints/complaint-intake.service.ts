@@ -51,12 +51,21 @@ export class ComplaintIntakeService {
   ) {}
 
   async register(command: RegisterComplaintCommand, identities: readonly string[]): Promise<RegisterOutcome> {
+    // A freshly drawn reference may (very rarely) be taken: draw again. A pre-assigned one may not.
+    return this.transactionTried(
+      (manager) => this.registerIn(manager, command, identities),
+      (error) => isReferenceCollision(error) && command.reference === null,
+      MAX_REFERENCE_ATTEMPTS,
+    );
+  }
+
+  /** Runs `work` in a transaction of its own, again while it fails `retryable`ly, at most `attempts` times. */
+  private async transactionTried<R>(work: (manager: EntityManager) => Promise<R>, retryable: (error: unknown) => boolean, attempts: number): Promise<R> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.dataSource.transaction((manager) => this.registerIn(manager, command, identities));
+        return await this.dataSource.transaction(work);
       } catch (error) {
-        // A freshly drawn reference may (very rarely) be taken: draw again. A pre-assigned one may not.
-        if (!isReferenceCollision(error) || command.reference !== null || attempt >= MAX_REFERENCE_ATTEMPTS) throw error;
+        if (!retryable(error) || attempt >= attempts) throw error;
       }
     }
   }
@@ -70,16 +79,14 @@ export class ComplaintIntakeService {
    */
   async registerMany(registrations: readonly Registration[]): Promise<RegisterOutcome[]> {
     if (registrations.length === 0) return [];
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.dataSource.transaction((manager) => this.registerManyIn(manager, registrations));
-      } catch (error) {
-        // What the concurrent transaction claimed or stored is committed now: the run, tried again, finds
-        // it like any stored identity or complaint. Runs of many new customers at once (a backlog read by
-        // several partitions or instances) meet this often, and one complaint at a time costs far more.
-        if (!(error instanceof RunConflictError) || attempt >= MAX_RUN_ATTEMPTS) throw error;
-      }
-    }
+    // What the concurrent transaction claimed or stored is committed now: the run, tried again, finds it
+    // like any stored identity or complaint. Runs of many new customers at once (a backlog read by several
+    // partitions or instances) meet this often, and one complaint at a time costs far more.
+    return this.transactionTried(
+      (manager) => this.registerManyIn(manager, registrations),
+      (error) => error instanceof RunConflictError,
+      MAX_RUN_ATTEMPTS,
+    );
   }
 
   private async registerManyIn(manager: EntityManager, registrations: readonly Registration[]): Promise<RegisterOutcome[]> {

@@ -19,11 +19,6 @@ interface OutboxRow {
   headers: Record<string, string>;
 }
 
-/** Outbox ids are bigserial values, as strings: shorter is smaller, else compare digit by digit. */
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
 /** Groups rows by topic, keeping each topic's rows in outbox order (so each key's order survives). */
 export function toTopicBatches(rows: readonly OutboxRow[]): Array<{ topic: string; messages: OutgoingMessage[] }> {
   const byTopic = new Map<string, OutgoingMessage[]>();
@@ -103,14 +98,15 @@ export class OutboxRelay {
       // picks the oldest rows and deletes them. The statement's view of the outbox may predate the commit
       // of the round that just released the lock; deleting, PostgreSQL checks each row again and returns
       // only those it deleted, never one that round already published and deleted.
-      const [deleted] = (await manager.query(
-        `DELETE FROM outbox WHERE id IN (
-           SELECT id FROM outbox WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) ORDER BY id LIMIT $2)
-         RETURNING id, topic, message_key, payload, headers`,
+      const rows = (await manager.query(
+        `WITH taken AS (
+           DELETE FROM outbox WHERE id IN (
+             SELECT id FROM outbox WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) ORDER BY id LIMIT $2)
+           RETURNING id, topic, message_key, payload, headers)
+         SELECT * FROM taken ORDER BY id`,
         [`outbox:${this.schema}`, this.options.batchSize],
-      )) as [OutboxRow[], number];
-      if (deleted.length === 0) return 0;
-      const rows = deleted.sort((a, b) => compareIds(a.id, b.id));
+      )) as OutboxRow[];
+      if (rows.length === 0) return 0;
       // Published before the deletion commits: a failure here rolls it back, and the rows go out again.
       await this.producer.sendBatch(toTopicBatches(rows));
       await this.afterPublish?.(rows.length);
