@@ -11,6 +11,7 @@ import {
 } from '@nestjs/throttler';
 import { readBearerToken, TokenService } from '@app/auth';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { SlidingWindowStorage } from './sliding-window.storage';
 
 /** The window `HTTP_RATE_LIMIT_PER_MINUTE` counts requests in. */
 export const RATE_LIMIT_WINDOW_MS = 60_000;
@@ -89,9 +90,9 @@ export class RateLimitGuard extends ThrottlerGuard {
 
 /**
  * Limits every HTTP route of the app to `HTTP_RATE_LIMIT_PER_MINUTE` requests per client and instance,
- * answering 429 with `Retry-After`. Counts live in the instance's memory: behind a load balancer each
- * instance allows that many, and a cluster-wide limit belongs to the gateway. Needs ConfigModule and
- * AuthModule (for TokenService).
+ * answering 429 with `Retry-After`. Counts live in the instance's memory (SlidingWindowStorage): behind
+ * a load balancer each instance allows that many, and a cluster-wide limit belongs to the gateway. Needs
+ * ConfigModule and AuthModule (for TokenService).
  */
 @Module({})
 export class RateLimitModule {
@@ -103,6 +104,7 @@ export class RateLimitModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig): ThrottlerModuleOptions => ({
             throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.http.rateLimitPerMinute }],
+            storage: new SlidingWindowStorage(),
           }),
         }),
       ],
