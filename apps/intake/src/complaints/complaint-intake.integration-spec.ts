@@ -101,7 +101,7 @@ describe('ComplaintIntakeService.registerMany on PostgreSQL', () => {
       // The run waits on the rival's uncommitted identity, finds it taken, and is tried again.
       await expectEventually(async () => {
         const waiting = (await dataSource.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO customer_identities%'`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO customer_identities%'`,
         )) as Array<{ n: number }>;
         expect(waiting[0]?.n).toBeGreaterThan(0);
       });

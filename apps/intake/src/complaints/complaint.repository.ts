@@ -133,18 +133,17 @@ export class ComplaintRepository {
       }
       return customerId;
     });
-    if (newCustomers.length > 0) await manager.query('INSERT INTO customers (id) SELECT unnest($1::uuid[])', [newCustomers]);
-    if (claims.size > 0) {
-      // In one order for every transaction, so two runs claiming the same identities wait rather than deadlock.
-      const identities = [...claims.keys()].sort();
-      const claimed = (await manager.query(
-        `INSERT INTO customer_identities (identity, customer_id)
-         SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT (identity) DO NOTHING RETURNING identity`,
-        [identities, identities.map((identity) => claims.get(identity))],
-      )) as unknown[];
-      if (claimed.length !== identities.length) return null;
-    }
-    return customers;
+    if (newCustomers.length === 0 && claims.size === 0) return customers;
+    // In one order for every transaction, so two runs claiming the same identities wait rather than deadlock.
+    const identities = [...claims.keys()].sort();
+    // One statement for the new customers and their identities (the foreign key is checked at its end).
+    const claimed = (await manager.query(
+      `WITH new_customers AS (INSERT INTO customers (id) SELECT unnest($3::uuid[]))
+       INSERT INTO customer_identities (identity, customer_id)
+       SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT (identity) DO NOTHING RETURNING identity`,
+      [identities, identities.map((identity) => claims.get(identity)), newCustomers],
+    )) as unknown[];
+    return claimed.length === identities.length ? customers : null;
   }
 
   private async customersOf(manager: EntityManager, identities: readonly string[]): Promise<Map<string, string>> {

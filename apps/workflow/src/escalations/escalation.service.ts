@@ -63,10 +63,13 @@ export class EscalationService {
     if (requests.length === 0) return [];
     const ids = requests.map((request) => request.complaint.id);
     if (new Set(ids).size !== ids.length) throw new Error('applyMany takes each complaint at most once');
-    const level1Rows = (await manager.query(
-      'SELECT complaint_id, created_at, acknowledged_at FROM escalations WHERE complaint_id = ANY($1::uuid[]) AND level = 1',
-      [ids],
-    )) as Array<{ complaint_id: string; created_at: Date; acknowledged_at: Date | null }>;
+    // Only the climb of an unacknowledged level-1 escalation reads the level-1 row: opening and breaches skip it.
+    const climbing = requests.filter((request) => request.event.type === 'level1_unacknowledged').map((request) => request.complaint.id);
+    const level1Rows = (
+      climbing.length === 0
+        ? []
+        : await manager.query('SELECT complaint_id, created_at, acknowledged_at FROM escalations WHERE complaint_id = ANY($1::uuid[]) AND level = 1', [climbing])
+    ) as Array<{ complaint_id: string; created_at: Date; acknowledged_at: Date | null }>;
     const level1 = new Map(level1Rows.map((row) => [row.complaint_id, { escalatedAt: row.created_at, acknowledgedAt: row.acknowledged_at }]));
     const planned = requests.map((request) => {
       const { complaint } = request;
