@@ -36,6 +36,17 @@ describe('customer contact', () => {
       expect(normalisePhone(raw, 'GB')).toBeNull();
     });
 
+    it('answers a number it read before as the first time, by region, however many came between', () => {
+      expect(normalisePhone(' 07911 123456', 'GB')).toBe('+447911123456');
+      expect(normalisePhone('07911 123456 ', 'US')).toBeNull();
+      // More numbers than it remembers: the first ones are read afresh.
+      for (let line = 0; line < 2_000; line += 1) normalisePhone(`020 7946 ${String(line).padStart(4, '0')}`, 'GB');
+      expect(normalisePhone('07911 123456', 'GB')).toBe('+447911123456');
+      expect(normalisePhone('07911 123456', 'US')).toBeNull();
+      expect(normalisePhone('020 7946 1999', 'GB')).toBe('+442079461999');
+      expect(normalisePhone('020 7946 1999', 'CN')).toBe('+862079461999');
+    });
+
     it('is idempotent', () => {
       const once = normalisePhone('020 7946 0018', 'GB');
       expect(once).not.toBeNull();

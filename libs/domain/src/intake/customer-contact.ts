@@ -14,6 +14,14 @@ export function isPhoneRegion(region: string): region is PhoneRegion {
 }
 
 /**
+ * The latest numbers normalised, oldest first. Validation against the full metadata is the costliest
+ * step of taking a complaint, and the same text comes twice within moments: the API checks an agent's
+ * caller number, then intake's consumer normalises it again when it stores the complaint.
+ */
+const recentPhones = new Map<string, string | null>();
+const RECENT_PHONES = 1024;
+
+/**
  * The E.164 form of a phone number (`+442079460018`), or null when it is not a valid number. A number
  * without a country code is read as a number of `defaultRegion`. An extension is dropped: it reaches
  * the same customer. Validity uses the full metadata, so a well-formed number in a range that is not
@@ -22,9 +30,15 @@ export function isPhoneRegion(region: string): region is PhoneRegion {
 export function normalisePhone(raw: string, defaultRegion: PhoneRegion): string | null {
   const trimmed = raw.trim();
   if (trimmed === '' || trimmed.length > 64) return null;
+  const key = `${defaultRegion} ${trimmed}`;
+  const known = recentPhones.get(key);
+  if (known !== undefined) return known;
   // extract: false refuses text around the number instead of fishing a number out of it.
   const parsed = parsePhoneNumberFromString(trimmed, { defaultCountry: defaultRegion, extract: false });
-  return parsed !== undefined && parsed.isValid() ? parsed.number : null;
+  const normalised = parsed !== undefined && parsed.isValid() ? parsed.number : null;
+  if (recentPhones.size >= RECENT_PHONES) recentPhones.delete(recentPhones.keys().next().value as string);
+  recentPhones.set(key, normalised);
+  return normalised;
 }
 
 // One @, something on each side, a dot in the domain, no whitespace: enough to catch typing mistakes
