@@ -74,7 +74,7 @@ describe('SlidingWindowStorage', () => {
       last = await storage.increment('busy', 1_000, 1_000_000, 1_000, 'default');
       now += 1;
     }
-    // At ms 10,000 the hits of ms 9,000 to 9,999 still count; the 1,000 before this call.
+    // The last hit came at ms 9,999: the hits of ms 9,000 to 9,999 count, then those of 9,001 to 10,000.
     expect(last?.totalHits).toBe(1_000);
     expect((await storage.increment('busy', 1_000, 1_000_000, 1_000, 'default')).totalHits).toBe(1_000);
   });

@@ -19,10 +19,10 @@ const COMPACT_AFTER = 256;
 /**
  * @nestjs/throttler's sliding window, with the same answers as its default in-memory storage, at a
  * constant cost per request. The default storage filters a client's whole list of hits on every request,
- * so at a few hundred requests a second from one client, with a one-minute window, each request rescanned
- * tens of thousands of entries. Hits are counted in the order they expire, so the spent ones are always
- * at the front and leave from there. A client's budget is forgotten once it has no live hits, no block
- * and its window has run out, checked once per window over all clients.
+ * up to the limit's worth: with a high limit and a few hundred requests a second from one client, each
+ * request rescanned tens of thousands of entries. Hits are counted in the order they expire, so the
+ * spent ones are always at the front and leave from there. A client's budget is forgotten once it has
+ * no live hits, no block and its window has run out, checked once per window over all clients.
  */
 export class SlidingWindowStorage implements ThrottlerStorage {
   private readonly budgets = new Map<string, Budget>();
