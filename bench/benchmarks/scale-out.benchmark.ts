@@ -1,6 +1,6 @@
 import { KafkaProducer } from '@app/messaging';
-import { ServiceHarness } from '@app/testing/service-harness';
-import type { INestApplication } from '@nestjs/common';
+import { ProcessDeployment } from '@app/testing/process-deployment';
+import type { Admin } from 'kafkajs';
 import { round, verdict, type Benchmark, type BenchmarkResult, type Figure } from '../support/benchmark';
 import { produceChannelMessages } from '../support/channel-traffic';
 import { countOf, pollUntil } from '../support/poll';
@@ -38,14 +38,15 @@ interface Drain {
  * Resolves once every one of intake's consumer groups is stable with `members` members, i.e. no
  * rebalance is pending and each instance reads its share of the partitions.
  */
-async function groupsSettled(harness: ServiceHarness, members: number, timeoutMs: number): Promise<boolean> {
-  const prefix = `${harness.config('intake').kafka.groupPrefix}.intake.`;
+async function groupsSettled(deployment: ProcessDeployment, members: number, timeoutMs: number): Promise<boolean> {
+  const prefix = `${deployment.config('intake').kafka.groupPrefix}.intake.`;
+  const admin: Admin = deployment.admin;
   return pollUntil(
     async () => {
-      const { groups } = await harness.admin.listGroups();
+      const { groups } = await admin.listGroups();
       const ids = groups.map((group) => group.groupId).filter((id) => id.startsWith(prefix));
       if (ids.length === 0) return false;
-      const described = await harness.admin.describeGroups(ids);
+      const described = await admin.describeGroups(ids);
       return described.groups.every((group) => group.state === 'Stable' && group.members.length === members);
     },
     { timeoutMs, intervalMs: 50 },
@@ -57,31 +58,28 @@ const at = (epochMs: number) => `to_timestamp(${epochMs / 1000})`;
 
 /**
  * A backlog of `total` channel messages on topics of `PARTITIONS` partitions, drained by `instances`
- * intake instances of one consumer group, each on the same schema; every instance runs in this process.
+ * intake instances of one consumer group, each on the same schema and each a process of its own, as
+ * deployed (one pod per instance).
  */
 async function drain(instances: number, total: number, timeoutMs: number): Promise<Drain> {
-  const harness = await new ServiceHarness({ services: ['intake'], partitions: PARTITIONS, env: { LOG_LEVEL: 'error' } }).start();
-  const { intake } = harness.schemas();
-  const query = (sql: string) => harness.dataSource('intake').query(sql);
-  const producer = new KafkaProducer(harness.kafka);
-  const others: INestApplication[] = [];
+  const deployment = new ProcessDeployment({ LOG_LEVEL: 'error' }, { services: ['intake'], partitions: PARTITIONS });
+  const producer = new KafkaProducer(deployment.kafka);
   try {
-    // Intake has migrated its schema; stopped, it reads the whole backlog once started again.
-    await harness.stopService('intake');
+    // Intake's schema is migrated; started afterwards, each instance reads its share of the whole backlog.
+    await deployment.prepare();
+    const intake = deployment.schema('intake');
+    const query = (sql: string) => deployment.dataSource.query(sql);
     await producer.connect();
     const produceStarted = Date.now();
-    await produceChannelMessages(producer, harness.topics, total);
+    await produceChannelMessages(producer, deployment.topics, total);
     const produceMs = Date.now() - produceStarted;
     await producer.disconnect();
 
     // Started together, the later member still joins after the first already reads: the group
     // rebalances once, and the steady window begins when it has.
     const started = Date.now();
-    await Promise.all([
-      harness.startService('intake'),
-      ...Array.from({ length: instances - 1 }, async () => others.push(await harness.startInstance('intake'))),
-    ]);
-    const settled = await groupsSettled(harness, instances, SETTLE_TIMEOUT_MS);
+    await Promise.all([deployment.startService('intake'), ...Array.from({ length: instances - 1 }, () => deployment.startInstance('intake'))]);
+    const settled = await groupsSettled(deployment, instances, SETTLE_TIMEOUT_MS);
     const settledAt = Date.now();
     const stored = () => countOf(query, `SELECT count(DISTINCT dedup_key) AS n FROM "${intake}".complaints`);
     const finished = await pollUntil(
@@ -89,14 +87,13 @@ async function drain(instances: number, total: number, timeoutMs: number): Promi
       { timeoutMs, intervalMs: 250 },
     );
     const wallMs = Date.now() - started;
-    for (const app of others.splice(0)) await app.close();
 
     const distinct = await stored();
     const rows = await countOf(query, `SELECT count(*) AS n FROM "${intake}".complaints`);
-    const published = await publishedEvents(harness.kafka, harness.topics.events);
+    const published = await publishedEvents(deployment.kafka, deployment.topics.events);
     const events = published.count;
     const lastPublished = at(published.lastAt ?? Date.now());
-    const deadLettered = (await harness.admin.fetchTopicOffsets(harness.topics.deadLetter)).reduce((sum, partition) => sum + Number(partition.high), 0);
+    const deadLettered = (await deployment.admin.fetchTopicOffsets(deployment.topics.deadLetter)).reduce((sum, partition) => sum + Number(partition.high), 0);
     // As intake throughput measures: complaints stored from the window's start (the database's clock)
     // over the time until the last complaint.received was published (its record's timestamp).
     const wholeMs = await countOf(
@@ -124,9 +121,8 @@ async function drain(instances: number, total: number, timeoutMs: number): Promi
       deadLettered,
     };
   } finally {
-    for (const app of others) await app.close().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
-    await harness.stop();
+    await deployment.stop();
   }
 }
 
@@ -168,9 +164,10 @@ const intact = (drained: Drain) => drained.finished && drained.lost === 0 && dra
  * The same backlog on channel topics of six partitions drained by one intake instance, then (on fresh
  * topics and schema) by two instances of one consumer group; the rate of two as a ratio of one's, each
  * over its steady window, which begins once the group has settled, so the second member's join is not
- * charged to it (a backlog too small for that, as in a quick run, compares the whole drains). Both instances run in this process and share its event loop, and the machine has two
- * cores for everything: the point is that two instances split the partitions and lose or duplicate
- * nothing, and are no slower, not that they are faster.
+ * charged to it (a backlog too small for that, as in a quick run, compares the whole drains). Each
+ * instance is a process of its own, built as deployed, but the machine has two cores for everything
+ * (the broker and the database included): the point is that two instances split the partitions and
+ * lose or duplicate nothing, and are no slower, not that they are faster.
  */
 export const scaleOutBenchmark: Benchmark = {
   name: 'scale-out',

@@ -13,9 +13,14 @@ import { startService, type RunningService } from './service-process';
 const PORTS: Record<ServiceName, number> = { intake: 13101, workflow: 13102, analytics: 13103 };
 const ALL_SERVICES: readonly ServiceName[] = ['intake', 'workflow', 'analytics'];
 
+/** A further instance of a service listens this far above the service's port, times its number. */
+const INSTANCE_PORT_STEP = 100;
+
 export interface ProcessDeploymentOptions {
   /** The services to migrate and run, in this order; all three when not given. */
   readonly services?: readonly ServiceName[];
+  /** Partitions of each channel topic and of the events topic; 3 when not given. */
+  readonly partitions?: number;
 }
 
 /**
@@ -27,7 +32,11 @@ export class ProcessDeployment {
   readonly kafka: Kafka = testKafka();
   readonly admin: Admin = this.kafka.admin();
   readonly running = new Map<ServiceName, RunningService>();
+  /** Further instances started with startInstance, in the order they started. */
+  private readonly instances: RunningService[] = [];
+  private instancesStarted = 0;
   readonly services: readonly ServiceName[];
+  private readonly partitions: number;
   private readonly id = uniqueName('p').toLowerCase();
   readonly env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -44,6 +53,7 @@ export class ProcessDeployment {
   constructor(extraEnv: Record<string, string> = {}, options: ProcessDeploymentOptions = {}) {
     Object.assign(this.env, extraEnv);
     this.services = options.services ?? ALL_SERVICES;
+    this.partitions = options.partitions ?? 3;
   }
   /** Its search path is intake's schema; other services' tables are named with theirs. */
   dataSource!: DataSource;
@@ -83,7 +93,7 @@ export class ProcessDeployment {
     const keys: TopicKey[] = ['hotline', 'email', 'instore', 'events', 'deadLetter'];
     this.topics = Object.fromEntries(keys.map((key) => [key, `${this.id}.${Topics[key].name}`])) as Record<TopicKey, string>;
     await this.admin.createTopics({
-      topics: keys.map((key) => ({ topic: this.topics[key], numPartitions: key === 'deadLetter' ? 1 : 3, replicationFactor: 1 })),
+      topics: keys.map((key) => ({ topic: this.topics[key], numPartitions: key === 'deadLetter' ? 1 : this.partitions, replicationFactor: 1 })),
       waitForLeaders: true,
     });
     const config = this.config('intake');
@@ -104,6 +114,15 @@ export class ProcessDeployment {
     this.running.set(service, await startService(service, PORTS[service], this.envOf(service)));
   }
 
+  /** Another process of a service, in the same consumer groups, schema and queues, on a port of its own. */
+  async startInstance(service: ServiceName): Promise<RunningService> {
+    // Numbered before the start is awaited, so instances started together get ports of their own.
+    const port = PORTS[service] + INSTANCE_PORT_STEP * (this.instancesStarted += 1);
+    const instance = await startService(service, port, this.envOf(service));
+    this.instances.push(instance);
+    return instance;
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing in flight is finished or committed. */
   async kill(service: ServiceName): Promise<void> {
     const running = this.running.get(service);
@@ -116,8 +135,9 @@ export class ProcessDeployment {
 
   /** Also after a start that failed part way: whatever was started is stopped, whatever was made is removed. */
   async stop(): Promise<void> {
-    await Promise.all([...this.running.values()].map((service) => service.stop()));
+    await Promise.all([...this.running.values(), ...this.instances].map((service) => service.stop()));
     this.running.clear();
+    this.instances.length = 0;
     if (this.dataSource?.isInitialized === true) {
       for (const service of this.services) {
         await dropSchema(this.dataSource, this.schema(service));
