@@ -84,6 +84,11 @@ export function httpLoggerOptions(logger: Logger): HttpLoggerOptions {
     logger,
     genReqId: requestIdFor,
     quietReqLogger: true,
+    // The request goes on the closing line itself, not on a child logger made for every request: it is
+    // then serialised only when that line is written, and not at all when its level is off.
+    quietResLogger: true,
+    customSuccessObject: (request, _response, fields: object) => ({ ...fields, req: request }),
+    customErrorObject: (request, _response, _error, fields: object) => ({ ...fields, req: request }),
     customAttributeKeys: { reqId: 'requestId' },
     customLogLevel: (_request, response, error) => levelFor(response, error),
     autoLogging: { ignore: (request) => UNLOGGED_PATHS.has(pathOf(request.url)) },
