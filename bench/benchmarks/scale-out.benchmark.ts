@@ -1,6 +1,5 @@
 import { KafkaProducer } from '@app/messaging';
 import { ProcessDeployment } from '@app/testing/process-deployment';
-import type { Admin } from 'kafkajs';
 import { round, verdict, type Benchmark, type BenchmarkResult, type Figure } from '../support/benchmark';
 import { produceChannelMessages } from '../support/channel-traffic';
 import { countOf, pollUntil } from '../support/poll';
@@ -40,7 +39,7 @@ interface Drain {
  */
 async function groupsSettled(deployment: ProcessDeployment, members: number, timeoutMs: number): Promise<boolean> {
   const prefix = `${deployment.config('intake').kafka.groupPrefix}.intake.`;
-  const admin: Admin = deployment.admin;
+  const { admin } = deployment;
   return pollUntil(
     async () => {
       const { groups } = await admin.listGroups();
