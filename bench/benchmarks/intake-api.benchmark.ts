@@ -4,6 +4,7 @@ import autocannon from 'autocannon';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { round, verdict, type Benchmark, type BenchmarkResult, type Figure } from '../support/benchmark';
+import { watchPauses, type Pauses } from '../support/pauses';
 
 const STEPS = {
   full: { rates: [100, 250, 500, 1000], seconds: 30, warmUpSeconds: 5 },
@@ -24,6 +25,7 @@ interface Step {
   readonly max: number;
   readonly accepted: number;
   readonly other: number;
+  readonly server: Pauses;
 }
 
 /**
@@ -38,6 +40,7 @@ function connectionsFor(rate: number): number {
 }
 
 async function step(url: string, authorization: string, rate: number, seconds: number): Promise<Step> {
+  const pauses = watchPauses();
   const result = await autocannon({
     url,
     connections: connectionsFor(rate),
@@ -48,6 +51,7 @@ async function step(url: string, authorization: string, rate: number, seconds: n
     headers: { authorization },
     requests: [{ method: 'POST', path: '/complaints', setupRequest: COMPLAINT_REQUEST }],
   });
+  const server = pauses();
   const accepted = result.statusCodeStats?.['202']?.count ?? 0;
   return {
     rate,
@@ -57,6 +61,7 @@ async function step(url: string, authorization: string, rate: number, seconds: n
     max: result.latency.max,
     accepted,
     other: result.requests.total - accepted + result.errors,
+    server,
   };
 }
 
@@ -91,6 +96,10 @@ export const intakeApiBenchmark: Benchmark = {
         figures[`at_${rate}_rps_p99_ms`] = measured.p99;
         figures[`at_${rate}_rps_max_ms`] = measured.max;
         figures[`at_${rate}_rps_not_202`] = measured.other;
+        figures[`at_${rate}_rps_server_gc_count`] = measured.server.gcCount;
+        figures[`at_${rate}_rps_server_gc_max_ms`] = measured.server.gcMaxMs;
+        figures[`at_${rate}_rps_server_gc_ms_per_s`] = measured.server.gcMsPerS;
+        figures[`at_${rate}_rps_server_loop_delay_p99_ms`] = measured.server.loopDelayP99Ms;
         const held = measured.p99 < P99_LIMIT_MS && measured.achieved >= rate * MIN_ACHIEVED_SHARE && measured.other === 0;
         if (held) sustained = rate;
       }
