@@ -22,7 +22,8 @@ export function watchPauses(): () => Pauses {
     for (const entry of list.getEntries() as PerformanceEntry[]) collections.push(entry.duration);
   });
   observer.observe({ entryTypes: ['gc'] });
-  const delay = monitorEventLoopDelay({ resolution: 1 });
+  // Sampled every 10 ms (the default): finer sampling would itself keep the loop busier.
+  const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const started = performance.now();
   return () => {
