@@ -182,8 +182,8 @@ export const breachLatenessBenchmark: Benchmark = {
         breached_at: Date;
       }>;
       const recordedLateness = recorded.map((row) => row.breached_at.getTime() - (seeded.dueAt.get(row.complaint_id) ?? Number.NaN));
-      // Deadlines fall due at `demand` a second on average; workflow keeps up while it records breaches at
-      // least that fast, and when it cannot, the rate it recorded them at from the first due time is its capacity.
+      // Deadlines fall due at `due_per_s` a second on average. Workflow keeps up while it records breaches at
+      // least that fast; when it cannot, the rate it recorded them at from the first due time is its capacity.
       const lastRecorded = recorded.reduce((latest, row) => Math.max(latest, row.breached_at.getTime()), firstDue);
       const recordingSeconds = Math.max(size.windowMs, lastRecorded - firstDue) / 1000;
       const overall = distribution('lateness', lateness);
