@@ -65,6 +65,20 @@ describe('SlidingWindowStorage', () => {
     expect(await storage.increment('client', 60_000, 3, 60_000, 'default')).toMatchObject({ totalHits: 1, isBlocked: false });
   });
 
+  it('announces a block of a whole window as that many seconds, whatever fraction of a millisecond it starts at', async () => {
+    // At this instant, (now + 60,000) - now is 60,000.00000000003 in floating point.
+    const now = 257_650.374_422_604_42;
+    expect(Math.ceil((now + 60_000 - now) / 1000)).toBe(61);
+    const storage = new SlidingWindowStorage(() => now);
+    for (let hit = 1; hit <= 3; hit += 1) await storage.increment('client', 60_000, 3, 60_000, 'default');
+    expect(await storage.increment('client', 60_000, 3, 60_000, 'default')).toEqual({
+      totalHits: 4,
+      timeToExpire: 60,
+      isBlocked: true,
+      timeToBlockExpire: 60,
+    });
+  });
+
   it('keeps a busy client’s window exact: a hit counts for the window and no longer', async () => {
     let now = 0;
     const storage = new SlidingWindowStorage(() => now);

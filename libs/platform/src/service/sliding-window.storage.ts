@@ -30,7 +30,7 @@ export class SlidingWindowStorage implements ThrottlerStorage {
 
   /** `clock` is monotonic by default: a wall-clock step must neither free nor block anyone. */
   constructor(private readonly clock: () => number = () => performance.now()) {
-    this.sweptAt = clock();
+    this.sweptAt = Math.floor(clock());
   }
 
   /** Clients holding a budget now; for tests and metrics. */
@@ -39,7 +39,9 @@ export class SlidingWindowStorage implements ThrottlerStorage {
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<HitCount> {
-    const now = this.clock();
+    // Whole milliseconds, as the library's own clock gives them: sums of fractional ones are not exact, and a
+    // block of 60 s could be announced as 61 (60,000.000000001 ms, rounded up).
+    const now = Math.floor(this.clock());
     this.sweep(now, ttl);
     const id = `${throttlerName}\u0000${key}`;
     let budget = this.budgets.get(id);
