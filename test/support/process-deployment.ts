@@ -135,23 +135,27 @@ export class ProcessDeployment {
 
   /** Also after a start that failed part way: whatever was started is stopped, whatever was made is removed. */
   async stop(): Promise<void> {
-    await Promise.all([...this.running.values(), ...this.instances].map((service) => service.stop()));
-    this.running.clear();
-    this.instances.length = 0;
-    if (this.dataSource?.isInitialized === true) {
-      for (const service of this.services) {
-        await dropSchema(this.dataSource, this.schema(service));
-        for (const suffix of ['_projection', '_projection_shadow']) await this.dataSource.query(`DROP SCHEMA IF EXISTS "${this.schema(service)}${suffix}" CASCADE`);
+    try {
+      await Promise.all([...this.running.values(), ...this.instances].map((service) => service.stop()));
+      this.running.clear();
+      this.instances.length = 0;
+      if (this.dataSource?.isInitialized === true) {
+        for (const service of this.services) {
+          await dropSchema(this.dataSource, this.schema(service));
+          for (const suffix of ['_projection', '_projection_shadow']) await this.dataSource.query(`DROP SCHEMA IF EXISTS "${this.schema(service)}${suffix}" CASCADE`);
+        }
+        await this.dataSource.destroy();
       }
-      await this.dataSource.destroy();
+      const redisUrl = loadConfig('workflow', process.env).redis.url;
+      for (const name of [this.timerQueue, this.webhookQueue]) {
+        const queue = new Queue(name, { connection: connectionFor(redisUrl, false) });
+        await queue.obliterate({ force: true }).catch(() => undefined);
+        await queue.close();
+      }
+      if (this.topics !== undefined) await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+    } finally {
+      // Also when a step above failed (after a fault, say): an open broker connection keeps jest from exiting.
+      await this.admin.disconnect();
     }
-    const redisUrl = loadConfig('workflow', process.env).redis.url;
-    for (const name of [this.timerQueue, this.webhookQueue]) {
-      const queue = new Queue(name, { connection: connectionFor(redisUrl, false) });
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-    }
-    if (this.topics !== undefined) await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
-    await this.admin.disconnect();
   }
 }

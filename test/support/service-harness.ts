@@ -125,22 +125,26 @@ export class ServiceHarness {
   }
 
   async stop(): Promise<void> {
-    const projections = this.apps.get('analytics')?.get(ProjectionStore);
-    await projections?.dropAll().catch(() => undefined);
-    for (const service of [...this.apps.keys()]) await this.stopService(service);
-    const dataSource = new DataSource({ type: 'postgres', url: this.config('intake').database.url });
-    await dataSource.initialize();
-    for (const config of this.configs.values()) {
-      await dropSchema(dataSource, config.database.schema);
-      for (const suffix of ['_projection', '_projection_shadow']) await dataSource.query(`DROP SCHEMA IF EXISTS "${config.database.schema}${suffix}" CASCADE`);
+    try {
+      const projections = this.apps.get('analytics')?.get(ProjectionStore);
+      await projections?.dropAll().catch(() => undefined);
+      for (const service of [...this.apps.keys()]) await this.stopService(service);
+      const dataSource = new DataSource({ type: 'postgres', url: this.config('intake').database.url });
+      await dataSource.initialize();
+      for (const config of this.configs.values()) {
+        await dropSchema(dataSource, config.database.schema);
+        for (const suffix of ['_projection', '_projection_shadow']) await dataSource.query(`DROP SCHEMA IF EXISTS "${config.database.schema}${suffix}" CASCADE`);
+      }
+      await dataSource.destroy();
+      for (const name of [this.timerQueue, this.webhookQueue]) {
+        const queue = new Queue(name, { connection: connectionFor(this.config('intake').redis.url, false) });
+        await queue.obliterate({ force: true }).catch(() => undefined);
+        await queue.close();
+      }
+      await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+    } finally {
+      // Also when a step above failed (after a fault, say): an open broker connection keeps jest from exiting.
+      await this.admin.disconnect();
     }
-    await dataSource.destroy();
-    for (const name of [this.timerQueue, this.webhookQueue]) {
-      const queue = new Queue(name, { connection: connectionFor(this.config('intake').redis.url, false) });
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-    }
-    await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
-    await this.admin.disconnect();
   }
 }
