@@ -124,6 +124,21 @@ describe('Outbox on the real database and broker', () => {
     expect(stopped).toBe(true);
   });
 
+  it('commits a round without waiting for the disk, for that round only', async () => {
+    const topic = await newTopic();
+    await database.dataSource.transaction((manager) => appendToOutbox(manager, [complaintReceivedEvent()], topic));
+    const relay = newRelay();
+    let duringRound: unknown;
+    relay.afterPublish = async (_rows, manager) => {
+      duringRound = ((await manager.query('SHOW synchronous_commit')) as Array<{ synchronous_commit: string }>)[0]?.synchronous_commit;
+    };
+
+    expect(await relay.drain()).toBe(1);
+    expect(duringRound).toBe('off');
+    const [after] = (await database.dataSource.query('SHOW synchronous_commit')) as Array<{ synchronous_commit: string }>;
+    expect(after?.synchronous_commit).toBe('on');
+  });
+
   it('refuses to append outside a transaction', async () => {
     await expect(appendToOutbox(database.dataSource.manager, [complaintReceivedEvent()], 'x')).rejects.toThrow(/transaction/);
   });

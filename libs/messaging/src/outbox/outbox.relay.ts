@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { backoffDelay } from '../consumer/backoff';
 import { describeError } from '../consumer/errors';
@@ -37,9 +37,10 @@ export function toTopicBatches(rows: readonly OutboxRow[]): Array<{ topic: strin
  * schema: of several relay instances exactly one publishes at a time, so no row is published twice in
  * normal operation. The round deletes its rows, publishes them, and commits once Kafka acknowledged
  * them; a relay killed before the commit leaves them in place, and they are published again
- * (at-least-once, absorbed by idempotent consumers). Deleting costs the database less than marking: no
- * new row version, no index entries. A transaction that wrote rows and rolled back leaves nothing.
- * The relay wakes on the outbox trigger's NOTIFY and polls as a fallback.
+ * (at-least-once, absorbed by idempotent consumers); so the commit need not wait for the disk either.
+ * Deleting costs the database less than marking: no new row version, no index entries. A transaction
+ * that wrote rows and rolled back leaves nothing. The relay wakes on the outbox trigger's NOTIFY and
+ * polls as a fallback.
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -54,7 +55,7 @@ export class OutboxRelay {
    * Runs after Kafka acknowledged a batch and before its rows are deleted: the moment a crash leaves
    * published rows in the outbox. Fault-injection tests set it; a throw rolls the deletion back.
    */
-  afterPublish: ((rows: number) => Promise<void>) | null = null;
+  afterPublish: ((rows: number, manager: EntityManager) => Promise<void>) | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -98,10 +99,14 @@ export class OutboxRelay {
       // picks the oldest rows and deletes them. The statement's view of the outbox may predate the commit
       // of the round that just released the lock; deleting, PostgreSQL checks each row again and returns
       // only those it deleted, never one that round already published and deleted.
+      // The same InitPlan lets this transaction commit without waiting for the disk: a deletion lost in
+      // a database crash only publishes its rows again, which at-least-once delivery already allows.
       const rows = (await manager.query(
         `WITH taken AS (
            DELETE FROM outbox WHERE id IN (
-             SELECT id FROM outbox WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) ORDER BY id LIMIT $2)
+             SELECT id FROM outbox
+             WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1)) AND set_config('synchronous_commit', 'off', true) = 'off')
+             ORDER BY id LIMIT $2)
            RETURNING id, topic, message_key, payload, headers)
          SELECT * FROM taken ORDER BY id`,
         [`outbox:${this.schema}`, this.options.batchSize],
@@ -109,7 +114,7 @@ export class OutboxRelay {
       if (rows.length === 0) return 0;
       // Published before the deletion commits: a failure here rolls it back, and the rows go out again.
       await this.producer.sendBatch(toTopicBatches(rows));
-      await this.afterPublish?.(rows.length);
+      await this.afterPublish?.(rows.length, manager);
       return rows.length;
     });
   }
