@@ -1,12 +1,11 @@
 import { TestTokens } from '@app/auth/testing';
 import { loadConfig, type AppConfig, type ServiceName } from '@app/config';
 import { Topics, type TopicKey } from '@app/contracts';
-import { createDataSource, dropSchema } from '@app/persistence';
-import { Queue } from 'bullmq';
+import { createDataSource } from '@app/persistence';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { connectionFor } from '../../apps/workflow/src/timers/timer-queue.service';
 import { migrateService } from '../../scripts/migrate';
+import { removeDeploymentState } from './deployment-cleanup';
 import { testKafka, uniqueName } from './infrastructure';
 import { startService, type RunningService } from './service-process';
 
@@ -139,18 +138,12 @@ export class ProcessDeployment {
       await Promise.all([...this.running.values(), ...this.instances].map((service) => service.stop()));
       this.running.clear();
       this.instances.length = 0;
-      if (this.dataSource?.isInitialized === true) {
-        for (const service of this.services) {
-          await dropSchema(this.dataSource, this.schema(service));
-          for (const suffix of ['_projection', '_projection_shadow']) await this.dataSource.query(`DROP SCHEMA IF EXISTS "${this.schema(service)}${suffix}" CASCADE`);
-        }
-        await this.dataSource.destroy();
-      }
-      const redisUrl = loadConfig('workflow', process.env).redis.url;
-      for (const name of [this.timerQueue, this.webhookQueue]) {
-        const queue = new Queue(name, { connection: connectionFor(redisUrl, false) });
-        await queue.obliterate({ force: true }).catch(() => undefined);
-        await queue.close();
+      const dataSource = this.dataSource?.isInitialized === true ? this.dataSource : null;
+      try {
+        const schemas = this.services.map((service) => this.schema(service));
+        await removeDeploymentState(dataSource, schemas, loadConfig('workflow', process.env).redis.url, [this.timerQueue, this.webhookQueue]);
+      } finally {
+        await dataSource?.destroy();
       }
       if (this.topics !== undefined) await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
     } finally {

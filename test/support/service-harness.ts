@@ -4,16 +4,14 @@ import { Test } from '@nestjs/testing';
 import { TestTokens } from '@app/auth/testing';
 import { loadConfig, type AppConfig, type ServiceName } from '@app/config';
 import type { TopicKey } from '@app/contracts';
-import { dropSchema } from '@app/persistence';
 import { configureApp, LOG_DESTINATION } from '@app/platform';
-import { Queue } from 'bullmq';
 import type { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AnalyticsModule } from '../../apps/analytics/src/analytics.module';
 import { ProjectionStore } from '../../apps/analytics/src/projection/projection-store';
 import { IntakeModule } from '../../apps/intake/src/intake.module';
-import { connectionFor } from '../../apps/workflow/src/timers/timer-queue.service';
 import { WorkflowModule } from '../../apps/workflow/src/workflow.module';
+import { removeDeploymentState } from './deployment-cleanup';
 import { createTestTopics, testKafka, uniqueName } from './infrastructure';
 
 export interface HarnessOptions {
@@ -131,15 +129,11 @@ export class ServiceHarness {
       for (const service of [...this.apps.keys()]) await this.stopService(service);
       const dataSource = new DataSource({ type: 'postgres', url: this.config('intake').database.url });
       await dataSource.initialize();
-      for (const config of this.configs.values()) {
-        await dropSchema(dataSource, config.database.schema);
-        for (const suffix of ['_projection', '_projection_shadow']) await dataSource.query(`DROP SCHEMA IF EXISTS "${config.database.schema}${suffix}" CASCADE`);
-      }
-      await dataSource.destroy();
-      for (const name of [this.timerQueue, this.webhookQueue]) {
-        const queue = new Queue(name, { connection: connectionFor(this.config('intake').redis.url, false) });
-        await queue.obliterate({ force: true }).catch(() => undefined);
-        await queue.close();
+      try {
+        const schemas = [...this.configs.values()].map((config) => config.database.schema);
+        await removeDeploymentState(dataSource, schemas, this.config('intake').redis.url, [this.timerQueue, this.webhookQueue]);
+      } finally {
+        await dataSource.destroy();
       }
       await this.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
     } finally {
