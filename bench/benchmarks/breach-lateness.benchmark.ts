@@ -2,10 +2,12 @@ import { ALWAYS_OPEN, DEFAULT_SLA_TARGETS } from '@app/domain';
 import { uniqueName } from '@app/testing/infrastructure';
 import { ProcessDeployment } from '@app/testing/process-deployment';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { connectionFor } from '../../apps/workflow/src/timers/timer-queue.service';
 import { round, verdict, type Benchmark, type BenchmarkResult } from '../support/benchmark';
+import { commandCpuSeconds, cpuBetween, ownCpuSeconds, processCpuSeconds, readCpu, redisCpuSeconds, type CpuReading } from '../support/cpu';
 import { pollUntil } from '../support/poll';
 
 /** Deadlines spread evenly over the window, and a burst all due at the same instant in its middle. */
@@ -107,6 +109,32 @@ async function delayedTimers(deployment: ProcessDeployment): Promise<number> {
   }
 }
 
+/**
+ * Who spends the machine's CPU while breaches fire: workflow's process, Redis (BullMQ's scripts),
+ * PostgreSQL's processes, the broker (the only Java process of the stack) and this process, which
+ * reads the breaches off the events topic.
+ */
+function firingCpuParts(deployment: ProcessDeployment, redis: Redis): Record<string, () => number | Promise<number>> {
+  const workflowPid = deployment.running.get('workflow')?.process.pid ?? Number.NaN;
+  return {
+    workflow: () => processCpuSeconds(workflowPid),
+    redis: () => redisCpuSeconds(redis),
+    postgres: () => commandCpuSeconds('postgres'),
+    kafka: () => commandCpuSeconds('java'),
+    reader: ownCpuSeconds,
+  };
+}
+
+/** Microseconds of CPU per breach for each part, their sum, and how many of the cores they kept busy. */
+function cpuPerBreach(cpu: CpuReading, seconds: number, breaches: number): Record<string, number> {
+  const total = Object.values(cpu).reduce((sum, value) => sum + value, 0);
+  return {
+    ...Object.fromEntries(Object.entries(cpu).map(([part, cpuS]) => [`cpu_us_per_breach_${part}`, round((cpuS * 1e6) / breaches, 0)])),
+    cpu_us_per_breach_all: round((total * 1e6) / breaches, 0),
+    cores_busy_while_firing: round(total / seconds, 2),
+  };
+}
+
 function percentile(sorted: readonly number[], share: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))] ?? Number.NaN;
@@ -129,7 +157,9 @@ function distribution(prefix: string, values: number[]): Record<string, number> 
  * outbox. Workflow runs from the build as a process of its own, as deployed; the seeding and the reading
  * run in this process, off its event loop. Lateness is the Kafka record timestamp of the sla.breached
  * event (when the outbox relay sent it) minus the due time; the recorded lateness (the breach's commit,
- * by its transaction's clock) shows how much of it is the timers' and how much the outbox's.
+ * by its transaction's clock) shows how much of it is the timers' and how much the outbox's. The CPU
+ * each part of the stack spent from the first due time until the last breach was out, per breach, shows
+ * where the machine's capacity goes when workflow falls behind.
  */
 export const breachLatenessBenchmark: Benchmark = {
   name: 'breach lateness',
@@ -139,7 +169,9 @@ export const breachLatenessBenchmark: Benchmark = {
     const deployment = new ProcessDeployment({ LOG_LEVEL: 'error' }, { services: ['workflow'] });
     const published: Published = { at: new Map(), count: 0 };
     let consumer: Consumer | null = null;
+    const redis = new Redis(deployment.config('workflow').redis.url, { lazyConnect: true });
     try {
+      await redis.connect();
       await deployment.prepare();
       const firstDue = Date.now() + size.leadMs;
       const seeded = dueTimes(size, firstDue);
@@ -156,8 +188,13 @@ export const breachLatenessBenchmark: Benchmark = {
       const delayed = await delayedTimers(deployment);
       const scheduledInTime = Date.now() < firstDue;
 
+      // CPU of each part from the first due time until the last breach is out: what firing costs.
+      const cpuParts = firingCpuParts(deployment, redis);
+      const cpuAtFirstDue = new Promise<CpuReading>((resolve) => setTimeout(() => resolve(readCpu(cpuParts)), Math.max(0, firstDue - Date.now())));
       const lastDue = firstDue + size.windowMs;
       await pollUntil(async () => published.at.size >= expected, { timeoutMs: lastDue - Date.now() + 120_000, intervalMs: 200 });
+      const firingCpu = cpuBetween(await cpuAtFirstDue, await readCpu(cpuParts));
+      const firingSeconds = (Date.now() - firstDue) / 1000;
       await new Promise((resolve) => setTimeout(resolve, DUPLICATE_WATCH_MS));
 
       const lateness: number[] = [];
@@ -206,6 +243,7 @@ export const breachLatenessBenchmark: Benchmark = {
         due_per_s: round(expected / (size.windowMs / 1000), 0),
         recorded_per_s_from_first_due: round(recorded.length / recordingSeconds, 0),
         lateness_mean_ms: round(lateness.reduce((sum, value) => sum + value, 0) / Math.max(1, lateness.length), 1),
+        ...cpuPerBreach(firingCpu, firingSeconds, expected),
       };
       const met =
         scheduledInTime &&
@@ -218,6 +256,7 @@ export const breachLatenessBenchmark: Benchmark = {
       return { name: this.name, target: this.target, figures, verdict: verdict(quick, met) };
     } finally {
       await consumer?.disconnect().catch(() => undefined);
+      redis.disconnect();
       await deployment.stop();
     }
   },

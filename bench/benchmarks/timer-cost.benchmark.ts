@@ -6,6 +6,7 @@ import type { TimerJob } from '../../apps/workflow/src/timers/timer-jobs';
 import { TimerQueueService } from '../../apps/workflow/src/timers/timer-queue.service';
 import { round, verdict, type Benchmark, type BenchmarkResult } from '../support/benchmark';
 import { produceChannelMessages } from '../support/channel-traffic';
+import { redisCpuSeconds } from '../support/cpu';
 import { countOf, pollUntil } from '../support/poll';
 
 const TIMERS = { full: 100_000, quick: 1_000 };
@@ -56,10 +57,12 @@ async function measureTimers(harness: ServiceHarness, count: number): Promise<Re
     const before = await usedMemory(redis);
     const keysBefore = await queueKeyBytes(redis, harness.timerQueue);
     const started = Date.now();
+    const redisCpuBefore = await redisCpuSeconds(redis);
     for (let scheduled = 0; scheduled < count; scheduled += SCHEDULE_BATCH) {
       const now = new Date();
       await timers.schedule(farDeadlines(Math.min(SCHEDULE_BATCH, count - scheduled), now), now);
     }
+    const redisCpuS = (await redisCpuSeconds(redis)) - redisCpuBefore;
     const scheduleMs = Date.now() - started;
     const delayed = await timers.queue.getDelayedCount();
     const after = await usedMemory(redis);
@@ -71,6 +74,7 @@ async function measureTimers(harness: ServiceHarness, count: number): Promise<Re
       timers_delayed_in_queue: delayed,
       schedule_ms: scheduleMs,
       timers_per_s: round((count / scheduleMs) * 1000, 0),
+      redis_cpu_us_per_timer_scheduled: round((redisCpuS * 1e6) / count, 0),
       redis_used_memory_before_bytes: before,
       redis_used_memory_after_bytes: after,
       redis_used_memory_after_obliterate_bytes: released,
