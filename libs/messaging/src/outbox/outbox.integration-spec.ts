@@ -2,6 +2,7 @@ import { decodeEvent } from '@app/contracts';
 import { expectEventually } from '@app/testing/eventually';
 import { complaintReceivedEvent } from '@app/testing/event-factories';
 import { createTestDatabase, createTestTopic, kafkaControl, readMessages, testKafka } from '@app/testing/infrastructure';
+import { createDataSource } from '@app/persistence';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createKafkaClient } from '../kafka-client.factory';
@@ -127,16 +128,24 @@ describe('Outbox on the real database and broker', () => {
   it('commits a round without waiting for the disk, for that round only', async () => {
     const topic = await newTopic();
     await database.dataSource.transaction((manager) => appendToOutbox(manager, [complaintReceivedEvent()], topic));
-    const relay = newRelay();
-    let duringRound: unknown;
-    relay.afterPublish = async (_rows, manager) => {
-      duringRound = ((await manager.query('SHOW synchronous_commit')) as Array<{ synchronous_commit: string }>)[0]?.synchronous_commit;
-    };
+    // One connection: what the round leaves on it is what the query after the round sees.
+    const oneConnection = createDataSource({ url: testConfig.database.url, schema: database.schema, poolSize: 1 });
+    await oneConnection.initialize();
+    const setting = async (manager: Pick<DataSource, 'query'>) =>
+      ((await manager.query('SHOW synchronous_commit')) as Array<{ synchronous_commit: string }>)[0]?.synchronous_commit;
+    try {
+      const relay = newRelay(oneConnection);
+      let duringRound: string | undefined;
+      relay.afterPublish = async (_rows, manager) => {
+        duringRound = await setting(manager);
+      };
 
-    expect(await relay.drain()).toBe(1);
-    expect(duringRound).toBe('off');
-    const [after] = (await database.dataSource.query('SHOW synchronous_commit')) as Array<{ synchronous_commit: string }>;
-    expect(after?.synchronous_commit).toBe('on');
+      expect(await relay.drain()).toBe(1);
+      expect(duringRound).toBe('off');
+      expect(await setting(oneConnection)).toBe('on');
+    } finally {
+      await oneConnection.destroy();
+    }
   });
 
   it('refuses to append outside a transaction', async () => {

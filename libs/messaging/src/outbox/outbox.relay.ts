@@ -53,7 +53,8 @@ export class OutboxRelay {
   private listener: Client | null = null;
   /**
    * Runs after Kafka acknowledged a batch and before its rows are deleted: the moment a crash leaves
-   * published rows in the outbox. Fault-injection tests set it; a throw rolls the deletion back.
+   * published rows in the outbox. Fault-injection tests set it; it runs in the round's transaction
+   * (`manager`), and a throw rolls the deletion back.
    */
   afterPublish: ((rows: number, manager: EntityManager) => Promise<void>) | null = null;
 
