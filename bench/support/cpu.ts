@@ -2,8 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
-/** The kernel's unit for a process's CPU time in /proc. */
-const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+/** The kernel's unit for a process's CPU time in /proc: 100 a second on Linux unless getconf says otherwise. */
+const CLOCK_TICKS_PER_S = ((): number => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 /** A process's command and CPU seconds (user + system) so far, from /proc/<pid>/stat; null once it is gone. */
 function processStat(pid: string): { command: string; cpuS: number } | null {
