@@ -28,9 +28,17 @@ export class SlidingWindowStorage implements ThrottlerStorage {
   private readonly budgets = new Map<string, Budget>();
   private sweptAt: number;
 
-  /** `clock` is monotonic by default: a wall-clock step must neither free nor block anyone. */
-  constructor(private readonly clock: () => number = () => performance.now()) {
-    this.sweptAt = Math.floor(clock());
+  /** The clock in whole milliseconds, as the library's own storage counts. */
+  private readonly now: () => number;
+
+  /**
+   * `clock` is monotonic by default: a wall-clock step must neither free nor block anyone. Its readings
+   * are taken in whole milliseconds: sums of fractional ones are not exact, and a block of 60 s could be
+   * announced as 61 (60,000.000000001 ms, rounded up).
+   */
+  constructor(clock: () => number = () => performance.now()) {
+    this.now = () => Math.floor(clock());
+    this.sweptAt = this.now();
   }
 
   /** Clients holding a budget now; for tests and metrics. */
@@ -39,9 +47,7 @@ export class SlidingWindowStorage implements ThrottlerStorage {
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<HitCount> {
-    // Whole milliseconds, as the library's own clock gives them: sums of fractional ones are not exact, and a
-    // block of 60 s could be announced as 61 (60,000.000000001 ms, rounded up).
-    const now = Math.floor(this.clock());
+    const now = this.now();
     this.sweep(now, ttl);
     const id = `${throttlerName}\u0000${key}`;
     let budget = this.budgets.get(id);
